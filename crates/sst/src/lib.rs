@@ -1,0 +1,44 @@
+//! Reader and writer for Microsoft serialized certificate stores (`.sst`) and lone serialized
+//! elements, byte-exact with what Windows writes.
+//!
+//! A store file is an 8-byte header (`u32` version 0, then `"CERT"`), then element groups, then
+//! 12 zero bytes. An element group is zero or more property records followed by one context
+//! record (32 certificate, 33 CRL, 34 CTL); every record is `{u32 id, u32 encoding type,
+//! u32 length, data}`, little-endian. Properties belong to the context record that *follows*
+//! them. A lone element (`CertSerializeCertificateStoreElement`, the registry `Blob` value) is one
+//! group without header or end marker.
+//!
+//! This crate only frames and encodes: it checks that element data is one DER `SEQUENCE` but
+//! applies no X.509 policy. Element data and unknown properties are kept verbatim, so reading
+//! then writing reproduces a Windows file byte for byte.
+//!
+//! ```
+//! use smimetrust_sst::{Element, Store, parse};
+//!
+//! // A certificate-shaped DER SEQUENCE, as a store with a friendly name and the SHA-1 property.
+//! let cert = vec![0x30, 0x03, 0x02, 0x01, 0x05];
+//! let mut store = Store::new();
+//! store.elements.push(Element::certificate(cert.clone(), Some("Demo"))?);
+//! let bytes = store.to_bytes()?;
+//!
+//! let view = parse(&bytes)?;
+//! let first = &view.elements()[0];
+//! assert_eq!(first.data, &cert[..]);
+//! assert_eq!(first.friendly_name().transpose()?.as_deref(), Some("Demo"));
+//! assert_eq!(view.to_owned(), store);
+//! # Ok::<(), smimetrust_sst::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+
+mod error;
+mod model;
+pub mod prop;
+mod read;
+
+pub use error::Error;
+pub use model::{Element, ElementKind, Property, Store};
+pub use prop::{FileTime, PropertyValue};
+pub use read::{
+    Duplicate, ElementRef, END_MARKER, Form, HEADER, PKCS_7_ASN_ENCODING, PropertyIter,
+    PropertyRef, StoreRef, X509_ASN_ENCODING, parse, parse_element, parse_store,
+};
