@@ -60,7 +60,9 @@ pub enum Error {
     },
 
     /// A store ends without the 12 zero bytes of the end marker.
-    #[error("missing end marker: the store ends at byte {offset} without the 12 zero bytes that close it")]
+    #[error(
+        "missing end marker: the store ends at byte {offset} without the 12 zero bytes that close it"
+    )]
     MissingEndMarker {
         /// The length of the input (where the end marker was expected).
         offset: usize,
@@ -76,7 +78,9 @@ pub enum Error {
     },
 
     /// A record with id 0 whose other fields are not zero.
-    #[error("malformed end marker at byte {offset}: id 0 with encoding type {encoding:#x} and length {length}")]
+    #[error(
+        "malformed end marker at byte {offset}: id 0 with encoding type {encoding:#x} and length {length}"
+    )]
     BadEndMarker {
         /// Where the record starts.
         offset: usize,
@@ -121,7 +125,9 @@ pub enum Error {
     },
 
     /// Property records that no certificate, CRL or CTL record follows.
-    #[error("{count} property record(s) from byte {offset} are not followed by a certificate, CRL or CTL record")]
+    #[error(
+        "{count} property record(s) from byte {offset} are not followed by a certificate, CRL or CTL record"
+    )]
     DanglingProperties {
         /// Where the first of them starts.
         offset: usize,

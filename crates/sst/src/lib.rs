@@ -39,6 +39,6 @@ pub use error::Error;
 pub use model::{Element, ElementKind, Property, Store};
 pub use prop::{FileTime, PropertyValue};
 pub use read::{
-    Duplicate, ElementRef, END_MARKER, Form, HEADER, PKCS_7_ASN_ENCODING, PropertyIter,
+    Duplicate, END_MARKER, ElementRef, Form, HEADER, PKCS_7_ASN_ENCODING, PropertyIter,
     PropertyRef, StoreRef, X509_ASN_ENCODING, parse, parse_element, parse_store,
 };

@@ -7,7 +7,7 @@ use sha1::{Digest, Sha1};
 
 use crate::prop::{self, PropertyValue};
 use crate::read::{self, END_MARKER, HEADER, X509_ASN_ENCODING};
-use crate::{Error, ElementRef};
+use crate::{ElementRef, Error};
 
 /// What an element holds, from its context record id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -298,7 +298,11 @@ impl Store {
     /// The size of the store file [`Store::to_bytes`] writes.
     pub fn encoded_len(&self) -> usize {
         HEADER.len()
-            + self.elements.iter().map(Element::encoded_len).sum::<usize>()
+            + self
+                .elements
+                .iter()
+                .map(Element::encoded_len)
+                .sum::<usize>()
             + END_MARKER.len()
     }
 

@@ -265,7 +265,8 @@ pub fn encode_utf16(text: &str) -> Vec<u8> {
 }
 
 pub(crate) fn decode_oids(id: u32, data: &[u8]) -> Result<Vec<ObjectIdentifier>, Error> {
-    Vec::<ObjectIdentifier>::from_der(data).map_err(|e| bad(id, format!("not a DER SEQUENCE OF OID: {e}")))
+    Vec::<ObjectIdentifier>::from_der(data)
+        .map_err(|e| bad(id, format!("not a DER SEQUENCE OF OID: {e}")))
 }
 
 /// Encodes a list of OIDs as the EKU property value (DER `SEQUENCE OF OBJECT IDENTIFIER`).
@@ -297,10 +298,15 @@ mod tests {
     #[test]
     fn filetime_round_trip() {
         // 00 80 d1 0b ba c7 d3 01 = 2018-03-30 (research notes).
-        let ft = FileTime(u64::from_le_bytes([0x00, 0x80, 0xd1, 0x0b, 0xba, 0xc7, 0xd3, 0x01]));
+        let ft = FileTime(u64::from_le_bytes([
+            0x00, 0x80, 0xd1, 0x0b, 0xba, 0xc7, 0xd3, 0x01,
+        ]));
         let secs = ft.unix_seconds();
         assert_eq!(secs / 86400, 17620); // 2018-03-30
-        assert_eq!(FileTime::from_unix_seconds(0), Some(FileTime(FileTime::UNIX_EPOCH)));
+        assert_eq!(
+            FileTime::from_unix_seconds(0),
+            Some(FileTime(FileTime::UNIX_EPOCH))
+        );
         assert_eq!(FileTime(0).unix_seconds(), -11_644_473_600);
     }
 

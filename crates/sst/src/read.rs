@@ -154,7 +154,8 @@ impl<'a> StoreRef<'a> {
     /// Elements whose kind and data equal an earlier element's, in file order. Windows never
     /// writes these, but the format allows them; they are kept and reported, not dropped.
     pub fn duplicates(&self) -> Vec<Duplicate> {
-        let mut seen: HashMap<(ElementKind, &[u8]), usize> = HashMap::with_capacity(self.elements.len());
+        let mut seen: HashMap<(ElementKind, &[u8]), usize> =
+            HashMap::with_capacity(self.elements.len());
         let mut out = Vec::new();
         for (index, e) in self.elements.iter().enumerate() {
             if let Some(&first) = seen.get(&(e.kind, e.data)) {
@@ -193,7 +194,10 @@ pub(crate) fn check_sequence(data: &[u8]) -> Result<(), String> {
     let mut reader = SliceReader::new(data).map_err(|e| e.to_string())?;
     let header = Header::decode(&mut reader).map_err(|e| e.to_string())?;
     if header.tag() != Tag::Sequence {
-        return Err(format!("starts with tag {} instead of SEQUENCE", header.tag()));
+        return Err(format!(
+            "starts with tag {} instead of SEQUENCE",
+            header.tag()
+        ));
     }
     let head_len = usize::try_from(reader.position()).map_err(|e| e.to_string())?;
     let body_len = usize::try_from(header.length()).map_err(|e| e.to_string())?;
@@ -354,7 +358,9 @@ pub fn parse_store(input: &[u8]) -> Result<StoreRef<'_>, Error> {
     let mut offset = HEADER.len();
     loop {
         if offset == input.len() {
-            return Err(framer.dangling().unwrap_or(Error::MissingEndMarker { offset }));
+            return Err(framer
+                .dangling()
+                .unwrap_or(Error::MissingEndMarker { offset }));
         }
         let rec = read_record(input, offset)?;
         if rec.id == 0 {
