@@ -239,7 +239,7 @@ fn fixed(id: u32, data: &[u8], len: usize) -> Result<Vec<u8>, Error> {
 
 /// Decodes a UTF-16LE string property, dropping the terminating NUL.
 pub(crate) fn decode_utf16(id: u32, data: &[u8]) -> Result<String, Error> {
-    if data.len() % 2 != 0 {
+    if !data.len().is_multiple_of(2) {
         return Err(bad(
             id,
             format!("odd length {} for a UTF-16LE string", data.len()),
