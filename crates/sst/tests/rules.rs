@@ -224,7 +224,20 @@ fn every_error_has_a_listed_code() {
     assert_eq!(codes, Error::CODES);
     for e in &errors {
         let msg = e.to_string();
-        assert!(!msg.chars().next().unwrap().is_uppercase(), "{msg}");
+        // Lower-case messages (acronyms such as CTL aside).
+        let first: String = msg.chars().take(2).collect();
+        assert!(
+            first != first.to_uppercase()
+                || first
+                    .chars()
+                    .all(|c| c.is_uppercase() || !c.is_alphabetic()),
+            "{msg}"
+        );
+        assert!(
+            !first.chars().next().unwrap().is_uppercase()
+                || first.chars().nth(1).unwrap().is_uppercase(),
+            "{msg}"
+        );
         assert!(!msg.ends_with('.'), "{msg}");
     }
 }
