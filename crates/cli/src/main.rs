@@ -1,1 +1,41 @@
-fn main() {}
+//! `smimetrust`: S/MIME trust stores for Exchange and PKI admins.
+//!
+//! Thin on purpose: parse the arguments, make one library call per subcommand, render the result,
+//! map failures to exit codes (0 ok, 1 a difference or finding, 2 usage, input or I/O error).
+
+// The binary is where rendering to standard output and error happens.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+mod args;
+mod error;
+mod output;
+mod render;
+mod sst;
+
+fn main() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        args::Command::Sst(cmd) => sst::run(cmd),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(err) => {
+            let mut stderr = io::stderr().lock();
+            let _ = writeln!(stderr, "smimetrust: {err}");
+            ExitCode::from(err.exit_code())
+        }
+    }
+}

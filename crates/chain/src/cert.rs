@@ -1,0 +1,371 @@
+//! The certificate model: original DER bytes, thumbprints, and what a strict parse reveals.
+
+use std::fmt;
+
+use const_oid::ObjectIdentifier;
+use const_oid::db::rfc5912;
+use der::asn1::{ObjectIdentifier as Oid, UintRef};
+use der::{Decode, Reader, SliceReader, Tag, Tagged};
+use sha1::{Digest, Sha1};
+use sha2::Sha256;
+use time::OffsetDateTime;
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, SubjectAltName,
+    SubjectKeyIdentifier,
+};
+use x509_cert::spki::SubjectPublicKeyInfoOwned;
+
+use crate::names;
+
+/// A certificate: its original DER bytes (never re-encoded), its SHA-1 and SHA-256 thumbprints,
+/// and, when a strict RFC 5280 parser (`x509-cert`) accepts it, the parsed form and a summary.
+///
+/// Real stores hold certificates strict parsers reject (Windows' disallowed store has one with an
+/// explicitly encoded DEFAULT value); such a certificate is still a `Certificate`, with
+/// [`parse_error`](Certificate::parse_error) saying why.
+#[derive(Clone)]
+pub struct Certificate {
+    der: Vec<u8>,
+    sha1: [u8; 20],
+    sha256: [u8; 32],
+    parsed: Option<Box<x509_cert::Certificate>>,
+    info: Option<Box<CertInfo>>,
+    parse_error: Option<String>,
+}
+
+impl fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Certificate")
+            .field("sha1", &self.sha1_hex())
+            .field("len", &self.der.len())
+            .field("info", &self.info)
+            .field("parse_error", &self.parse_error)
+            .finish()
+    }
+}
+
+impl PartialEq for Certificate {
+    fn eq(&self, other: &Self) -> bool {
+        self.der == other.der
+    }
+}
+
+impl Eq for Certificate {}
+
+/// What [`Certificate::info`] reports about a certificate a strict parser accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CertInfo {
+    /// The subject as an RFC 4514 string (`CN=…,O=…,C=…`, last RDN first).
+    pub subject: String,
+    /// The issuer, likewise.
+    pub issuer: String,
+    /// The serial number's content octets in upper-case hex (as encoded: a leading `00` stays).
+    pub serial: String,
+    /// Start of validity.
+    pub not_before: OffsetDateTime,
+    /// End of validity.
+    pub not_after: OffsetDateTime,
+    /// basicConstraints `cA` (false when the extension is absent).
+    pub is_ca: bool,
+    /// basicConstraints `pathLenConstraint`.
+    pub path_len: Option<u8>,
+    /// Whether the subject and issuer names are identical (DER-equal).
+    pub self_issued: bool,
+    /// Whether the certificate has a basicConstraints extension at all (v1 roots have none).
+    pub has_basic_constraints: bool,
+    /// The subject public key.
+    pub key: KeyInfo,
+    /// The signature algorithm's name (`sha256WithRSAEncryption`, `ecdsa-with-SHA256`,
+    /// `id-Ed25519`, `id-RSASSA-PSS`, …), or its dotted OID when unknown.
+    pub signature_algorithm: String,
+    /// Mail addresses: subjectAltName rfc822Name entries, then subject emailAddress attributes
+    /// (duplicates, ignoring ASCII case, removed).
+    pub emails: Vec<String>,
+    /// The subjectKeyIdentifier extension's value.
+    pub subject_key_id: Option<Vec<u8>>,
+    /// The authorityKeyIdentifier extension's keyIdentifier.
+    pub authority_key_id: Option<Vec<u8>>,
+    /// The extendedKeyUsage extension's purposes as dotted OIDs; `None` when absent.
+    pub ext_key_usage: Option<Vec<String>>,
+}
+
+/// The subject public key's algorithm and size.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KeyInfo {
+    /// `RSA`, `RSA-PSS`, `EC P-256`, `EC P-384`, `EC P-521`, `EC <curve OID>`, `Ed25519`, `Ed448`,
+    /// `DSA`, else the algorithm's dotted OID.
+    pub algorithm: String,
+    /// RSA modulus bits, EC field size, DSA `p` bits; `None` for Ed25519/Ed448 and unknown
+    /// algorithms.
+    pub bits: Option<u32>,
+}
+
+pub(crate) fn hex_upper(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    s
+}
+
+pub(crate) use hex_upper as hex;
+
+impl Certificate {
+    /// Wraps DER bytes. Never fails: the thumbprints are computed, and a strict parse is
+    /// attempted; its failure is recorded in [`parse_error`](Certificate::parse_error).
+    pub fn from_der(der: Vec<u8>) -> Certificate {
+        let sha1: [u8; 20] = Sha1::digest(&der).into();
+        let sha256: [u8; 32] = Sha256::digest(&der).into();
+        let (parsed, info, parse_error) = match x509_cert::Certificate::from_der(&der) {
+            Ok(cert) => match summarize(&cert) {
+                Ok(info) => (Some(Box::new(cert)), Some(Box::new(info)), None),
+                Err(reason) => (Some(Box::new(cert)), None, Some(reason)),
+            },
+            Err(e) => (None, None, Some(e.to_string())),
+        };
+        Certificate {
+            der,
+            sha1,
+            sha256,
+            parsed,
+            info,
+            parse_error,
+        }
+    }
+
+    /// The original bytes.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The bytes, giving up the certificate.
+    pub fn into_der(self) -> Vec<u8> {
+        self.der
+    }
+
+    /// SHA-1 of the DER: the thumbprint Windows shows.
+    pub fn sha1(&self) -> [u8; 20] {
+        self.sha1
+    }
+
+    /// SHA-256 of the DER.
+    pub fn sha256(&self) -> [u8; 32] {
+        self.sha256
+    }
+
+    /// The SHA-1 thumbprint in upper-case hex without separators, as Windows shows it.
+    pub fn sha1_hex(&self) -> String {
+        hex_upper(&self.sha1)
+    }
+
+    /// The SHA-256 thumbprint in upper-case hex without separators.
+    pub fn sha256_hex(&self) -> String {
+        hex_upper(&self.sha256)
+    }
+
+    /// The strictly parsed certificate, when `x509-cert` accepts the bytes.
+    pub fn parsed(&self) -> Option<&x509_cert::Certificate> {
+        self.parsed.as_deref()
+    }
+
+    /// Why the strict parse failed: the certificate itself, or one of the extensions
+    /// [`CertInfo`] reads (basicConstraints, subjectAltName, extendedKeyUsage, key
+    /// identifiers) or its validity dates. `None` when [`info`](Certificate::info) is `Some`.
+    pub fn parse_error(&self) -> Option<&str> {
+        self.parse_error.as_deref()
+    }
+
+    /// Whether the parsed certificate encodes back to exactly the original bytes: `Some(false)`
+    /// for certificates that are BER rather than canonical DER (an explicitly encoded DEFAULT
+    /// value, a non-minimal length, …), which stricter parsers than `x509-cert` reject and
+    /// which a re-encoding tool would silently change; `None` when the parse failed. Computed on
+    /// each call (it re-encodes).
+    pub fn is_canonical_der(&self) -> Option<bool> {
+        use der::Encode;
+        let parsed = self.parsed.as_deref()?;
+        Some(parsed.to_der().is_ok_and(|again| again == self.der))
+    }
+
+    /// The summary; `None` when the strict parse failed.
+    pub fn info(&self) -> Option<&CertInfo> {
+        self.info.as_deref()
+    }
+}
+
+fn to_datetime(t: &x509_cert::time::Time, what: &str) -> Result<OffsetDateTime, String> {
+    let secs = i64::try_from(t.to_unix_duration().as_secs())
+        .map_err(|_| format!("{what} is out of range"))?;
+    OffsetDateTime::from_unix_timestamp(secs).map_err(|_| format!("{what} is out of range"))
+}
+
+fn extension<'a, T>(cert: &'a x509_cert::Certificate, name: &str) -> Result<Option<T>, String>
+where
+    T: Decode<'a, Error = der::Error> + const_oid::AssociatedOid,
+{
+    cert.tbs_certificate()
+        .get_extension::<T>()
+        .map(|found| found.map(|(_critical, value)| value))
+        .map_err(|e| format!("malformed or repeated {name} extension: {e}"))
+}
+
+/// Builds the [`CertInfo`] of a parsed certificate.
+fn summarize(cert: &x509_cert::Certificate) -> Result<CertInfo, String> {
+    let tbs = cert.tbs_certificate();
+    let validity = tbs.validity();
+    let basic = extension::<BasicConstraints>(cert, "basicConstraints")?;
+    let san = extension::<SubjectAltName>(cert, "subjectAltName")?;
+    let eku = extension::<ExtendedKeyUsage>(cert, "extendedKeyUsage")?;
+    let ski = extension::<SubjectKeyIdentifier>(cert, "subjectKeyIdentifier")?;
+    let aki = extension::<AuthorityKeyIdentifier>(cert, "authorityKeyIdentifier")?;
+
+    let mut emails: Vec<String> = Vec::new();
+    let mut add_email = |e: String| {
+        if !emails.iter().any(|x| x.eq_ignore_ascii_case(&e)) {
+            emails.push(e);
+        }
+    };
+    for name in san.iter().flat_map(|s| s.0.iter()) {
+        if let GeneralName::Rfc822Name(mail) = name {
+            add_email(mail.to_string());
+        }
+    }
+    for atv in tbs.subject().iter() {
+        if atv.oid == names::EMAIL_ADDRESS
+            && let Some(text) = names::attribute_text(atv)
+        {
+            add_email(text);
+        }
+    }
+
+    Ok(CertInfo {
+        subject: names::rfc4514(tbs.subject()),
+        issuer: names::rfc4514(tbs.issuer()),
+        serial: hex_upper(tbs.serial_number().as_bytes()),
+        not_before: to_datetime(&validity.not_before, "notBefore")?,
+        not_after: to_datetime(&validity.not_after, "notAfter")?,
+        is_ca: basic.as_ref().is_some_and(|b| b.ca),
+        path_len: basic.as_ref().and_then(|b| b.path_len_constraint),
+        self_issued: tbs.subject() == tbs.issuer(),
+        has_basic_constraints: basic.is_some(),
+        key: key_info(tbs.subject_public_key_info()),
+        signature_algorithm: names::oid_name(&cert.signature_algorithm().oid),
+        emails,
+        subject_key_id: ski.map(|s| s.0.as_bytes().to_vec()),
+        authority_key_id: aki.and_then(|a| a.key_identifier.map(|k| k.as_bytes().to_vec())),
+        ext_key_usage: eku.map(|e| e.0.iter().map(ToString::to_string).collect()),
+    })
+}
+
+/// The [`crate::sort_for_store`] group (0 root, 1 intermediate, 2 other) and subject of a
+/// certificate, `None` when the strict parse fails.
+pub(crate) fn sort_class(der: &[u8]) -> Option<(u8, String)> {
+    let cert = x509_cert::Certificate::from_der(der).ok()?;
+    let info = summarize(&cert).ok()?;
+    let class = if info.self_issued && (info.is_ca || !info.has_basic_constraints) {
+        0
+    } else if info.is_ca {
+        1
+    } else {
+        2
+    };
+    Some((class, info.subject))
+}
+
+const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
+const ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
+
+/// Bit length of a big-endian unsigned integer without leading zero bytes.
+fn bit_len(bytes: &[u8]) -> Option<u32> {
+    let first = bytes.iter().position(|&b| b != 0)?;
+    let rest = bytes.get(first..)?;
+    let top = rest.first()?;
+    let len = u32::try_from(rest.len()).ok()?;
+    Some((len - 1) * 8 + (8 - top.leading_zeros()))
+}
+
+/// Reads the first INTEGER of a DER SEQUENCE (RSA modulus, DSA `p`).
+fn first_integer_bits(der: &[u8]) -> Option<u32> {
+    let mut reader = SliceReader::new(der).ok()?;
+    reader
+        .sequence(|r| {
+            let n = UintRef::decode(r)?;
+            // The rest (exponent, q, g) is not needed; skip it so `sequence` accepts the read.
+            while !r.is_finished() {
+                r.tlv_bytes()?;
+            }
+            Ok::<_, der::Error>(bit_len(n.as_bytes()))
+        })
+        .ok()
+        .flatten()
+}
+
+fn key_info(spki: &SubjectPublicKeyInfoOwned) -> KeyInfo {
+    let oid = spki.algorithm.oid;
+    let key = spki.subject_public_key.raw_bytes();
+    let params = spki.algorithm.parameters.as_ref();
+    let (algorithm, bits) = if oid == rfc5912::RSA_ENCRYPTION {
+        ("RSA".to_owned(), first_integer_bits(key))
+    } else if oid == rfc5912::ID_RSASSA_PSS {
+        ("RSA-PSS".to_owned(), first_integer_bits(key))
+    } else if oid == rfc5912::ID_EC_PUBLIC_KEY {
+        let curve = params
+            .filter(|p| p.tag() == Tag::ObjectIdentifier)
+            .and_then(|p| Oid::from_bytes(p.value()).ok());
+        match curve {
+            Some(c) if c == rfc5912::SECP_256_R_1 => ("EC P-256".to_owned(), Some(256)),
+            Some(c) if c == rfc5912::SECP_384_R_1 => ("EC P-384".to_owned(), Some(384)),
+            Some(c) if c == rfc5912::SECP_521_R_1 => ("EC P-521".to_owned(), Some(521)),
+            Some(c) => {
+                // Uncompressed point 04 || X || Y: the field size from its length.
+                let bits = match key.split_first() {
+                    Some((0x04, xy)) => u32::try_from(xy.len() / 2).ok().map(|n| n * 8),
+                    _ => None,
+                };
+                (format!("EC {c}"), bits)
+            }
+            None => ("EC".to_owned(), None),
+        }
+    } else if oid == ED25519 {
+        ("Ed25519".to_owned(), None)
+    } else if oid == ED448 {
+        ("Ed448".to_owned(), None)
+    } else if oid == rfc5912::ID_DSA {
+        let bits = params
+            .filter(|p| p.tag() == Tag::Sequence)
+            .and_then(|p| der::Encode::to_der(p).ok())
+            .and_then(|d| first_integer_bits(&d));
+        ("DSA".to_owned(), bits)
+    } else {
+        (oid.to_string(), None)
+    };
+    KeyInfo { algorithm, bits }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bits() {
+        assert_eq!(bit_len(&[0x00, 0x80, 0x00]), Some(16));
+        assert_eq!(bit_len(&[0x01]), Some(1));
+        assert_eq!(bit_len(&[0x00]), None);
+        assert_eq!(hex_upper(&[0x0a, 0xff]), "0AFF");
+    }
+
+    #[test]
+    fn garbage_is_recorded_not_fatal() {
+        for der in [vec![], vec![0x30, 0x00], vec![0x30, 0x03, 0x02, 0x01, 0x05]] {
+            let c = Certificate::from_der(der.clone());
+            assert_eq!(c.der(), &der[..]);
+            assert!(c.parse_error().is_some());
+            assert!(c.info().is_none() && c.parsed().is_none());
+            assert_eq!(c.sha1_hex().len(), 40);
+            assert_eq!(c.sha256_hex().len(), 64);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Command-line arguments (clap derive). Help text here is the reference for docs/cli/*.md.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// S/MIME trust stores for Exchange and PKI admins: build, inspect and convert Microsoft
+/// serialized certificate stores (.sst) on any OS.
+#[derive(Debug, Parser)]
+#[command(name = "smimetrust", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, inspect, merge, convert and compare serialized certificate stores (.sst).
+    #[command(subcommand)]
+    Sst(SstCommand),
+}
+
+/// Output format for reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Aligned text for people.
+    #[default]
+    Human,
+    /// JSON for scripts (documented in docs/cli/sst.md).
+    Json,
+}
+
+/// A container format for certificates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreFormat {
+    /// Microsoft serialized certificate store (keeps properties such as friendly names).
+    Sst,
+    /// PKCS#7 certificates-only bundle (.p7b/.p7c), as Windows writes it; no properties.
+    P7b,
+    /// PEM bundle (CERTIFICATE and X509 CRL blocks); no properties.
+    Pem,
+}
+
+/// Format for extracted files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ExtractFormat {
+    /// One PEM file per element (.pem, .crl.pem).
+    #[default]
+    Pem,
+    /// One DER file per element (.cer, .crl, .ctl).
+    Der,
+}
+
+/// Where output goes and whether it may replace a file.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output file (`-` for standard output). Written atomically: a temporary file in the same
+    /// folder, then renamed.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: PathBuf,
+    /// Replace OUT if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SstCommand {
+    /// Create a store from certificates: PEM, DER, PKCS#7 (.p7b), other stores, lone elements,
+    /// CRL files and folders (walked recursively), `-` for standard input.
+    ///
+    /// Duplicates (same SHA-1) collapse to one. Order: root CAs, then intermediate CAs, then
+    /// other certificates, each group sorted by subject then SHA-1; then CRLs, then CTLs.
+    /// Certificates from plain files get a SHA-1 hash property (3), as Windows writes for a
+    /// freshly imported certificate, and a friendly name (11) when --name gives one;
+    /// certificates from stores keep their properties.
+    Create {
+        #[command(flatten)]
+        out: OutputArgs,
+        /// Friendly name for the certificate with this SHA-1 thumbprint (repeatable).
+        #[arg(long = "name", value_name = "SHA1=NAME")]
+        names: Vec<String>,
+        /// Output format; default from OUT's extension (.p7b/.p7c, .pem/.crt), else sst.
+        #[arg(long, value_enum)]
+        to: Option<StoreFormat>,
+        /// Report format for the listing printed after writing.
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// Inputs: files, folders, or `-`.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+    },
+    /// List the elements of a store, a lone element, or a PKCS#7 bundle.
+    List {
+        /// The file to list (`-` for standard input).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Merge stores: union in input order, duplicates dropped (the first copy wins; properties
+    /// of later copies are added only where the first lacks them).
+    Merge {
+        #[command(flatten)]
+        out: OutputArgs,
+        /// Stores (or any other certificate input) to merge, in order.
+        #[arg(required = true, value_name = "STORE")]
+        inputs: Vec<PathBuf>,
+    },
+    /// Write a copy of a store without the elements with these SHA-1 thumbprints.
+    Remove {
+        /// The store to read.
+        file: PathBuf,
+        /// Thumbprint of an element to remove (repeatable; any case, spaces and colons allowed).
+        #[arg(long = "sha1", required = true, value_name = "SHA1")]
+        sha1: Vec<String>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Write every certificate, CRL and CTL of a store to its own file named by SHA-1.
+    Extract {
+        /// The store (or any other certificate input) to read.
+        file: PathBuf,
+        /// Folder to write into (created if missing).
+        #[arg(short = 'o', long = "output", value_name = "DIR")]
+        dir: PathBuf,
+        /// File format.
+        #[arg(long, value_enum, default_value_t)]
+        format: ExtractFormat,
+        /// Replace files that exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Compare two stores: added, removed, and property changes. Exit 1 when they differ.
+    Diff {
+        /// The old store.
+        a: PathBuf,
+        /// The new store.
+        b: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Convert between .sst, .p7b and PEM bundle (chosen by OUT's extension or --to).
+    Convert {
+        /// The input (any certificate input; `-` for standard input).
+        input: PathBuf,
+        #[command(flatten)]
+        out: OutputArgs,
+        /// Output format; default from OUT's extension (.sst, .p7b/.p7c, .pem/.crt).
+        #[arg(long, value_enum)]
+        to: Option<StoreFormat>,
+    },
+}
