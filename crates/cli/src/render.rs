@@ -97,115 +97,124 @@ fn property_of(props: &[Property], id: u32) -> Option<&Property> {
 }
 
 /// Describes every object, in order, with per-element warnings (duplicates, unparsable
-/// certificates, malformed properties).
+/// certificates, malformed properties). Each object is described on its own (in parallel);
+/// duplicates are flagged afterwards, in order.
 pub fn entries(objects: &[Object]) -> Vec<Entry> {
-    let mut first_by_sha1: HashMap<[u8; 20], usize> = HashMap::new();
-    let certs = smimetrust_chain::certificates(objects);
-    objects
-        .iter()
-        .zip(certs)
+    use rayon::prelude::*;
+    let mut entries: Vec<Entry> = objects
+        .par_iter()
         .enumerate()
-        .map(|(index, (o, cert))| {
-            let cert = cert.unwrap_or_else(|| Certificate::from_der(o.der.clone()));
-            let sha1 = cert.sha1();
-            let mut warnings = Vec::new();
-            if let Some(first) = first_by_sha1.get(&sha1) {
-                warnings.push(Warning {
+        .map(|(index, o)| entry(index, o))
+        .collect();
+    let mut first_by_sha1: HashMap<(&'static str, String), usize> = HashMap::new();
+    for e in &mut entries {
+        match first_by_sha1.get(&(e.kind, e.sha1.clone())) {
+            Some(first) => e.warnings.insert(
+                0,
+                Warning {
                     code: "duplicate-element",
                     message: format!("same bytes as element {first}"),
-                });
-            } else {
-                first_by_sha1.insert(sha1, index);
+                },
+            ),
+            None => {
+                first_by_sha1.insert((e.kind, e.sha1.clone()), e.index);
             }
-            let friendly_name = property_of(&o.properties, prop::FRIENDLY_NAME).and_then(|p| {
-                match p.value() {
-                    Ok(smimetrust_sst::PropertyValue::Text(t)) => Some(t),
-                    Ok(_) => None,
-                    Err(e) => {
-                        warnings.push(Warning {
-                            code: e.code(),
-                            message: e.to_string(),
-                        });
-                        None
-                    }
-                }
-            });
-            let eku_restriction =
-                property_of(&o.properties, prop::ENHKEY_USAGE).and_then(|p| match p.value() {
-                    Ok(smimetrust_sst::PropertyValue::Oids(oids)) => {
-                        Some(oids.iter().map(ToString::to_string).collect())
-                    }
-                    Ok(_) => None,
-                    Err(e) => {
-                        warnings.push(Warning {
-                            code: e.code(),
-                            message: e.to_string(),
-                        });
-                        None
-                    }
-                });
-            if let Some(p) = property_of(&o.properties, prop::SHA1_HASH)
-                && p.data != sha1
-            {
+        }
+    }
+    entries
+}
+
+fn entry(index: usize, o: &Object) -> Entry {
+    let cert = Certificate::from_der(o.der.clone());
+    let sha1 = cert.sha1();
+    let mut warnings = Vec::new();
+
+    let friendly_name =
+        property_of(&o.properties, prop::FRIENDLY_NAME).and_then(|p| match p.value() {
+            Ok(smimetrust_sst::PropertyValue::Text(t)) => Some(t),
+            Ok(_) => None,
+            Err(e) => {
                 warnings.push(Warning {
-                    code: "sha1-property-mismatch",
-                    message: format!(
-                        "the SHA-1 property holds {} but the data hashes to {}",
-                        hex(&p.data),
-                        hex(&sha1)
-                    ),
+                    code: e.code(),
+                    message: e.to_string(),
                 });
-            }
-            let info = if o.kind == ObjectKind::Certificate {
-                if let Some(reason) = cert.parse_error() {
-                    warnings.push(Warning {
-                        code: "certificate-unparsed",
-                        message: format!(
-                            "this certificate does not parse as X.509 ({reason}); it is kept byte for byte"
-                        ),
-                    });
-                } else if cert.is_canonical_der() == Some(false) {
-                    warnings.push(Warning {
-                        code: "certificate-not-der",
-                        message: "this certificate is not in canonical DER (strict parsers such as pyca/cryptography reject it, Windows accepts it); it is kept byte for byte".into(),
-                    });
-                }
-                cert.info()
-            } else {
                 None
-            };
-            Entry {
-                index,
-                kind: kind_str(o.kind),
-                sha1: hex(&sha1),
-                sha256: hex(&cert.sha256()),
-                subject: info.map(|i| i.subject.clone()),
-                issuer: info.map(|i| i.issuer.clone()),
-                serial: info.map(|i| i.serial.clone()),
-                not_before: info.map(|i| rfc3339(i.not_before)),
-                not_after: info.map(|i| rfc3339(i.not_after)),
-                is_ca: info.map(|i| i.is_ca),
-                self_signed: info.map(|i| i.self_issued),
-                friendly_name,
-                eku_restriction,
-                key: info.map(|i| Key {
-                    algorithm: i.key.algorithm.clone(),
-                    bits: i.key.bits,
-                }),
-                signature_algorithm: info.map(|i| i.signature_algorithm.clone()),
-                properties: o
-                    .properties
-                    .iter()
-                    .map(|p| PropertyEntry {
-                        id: p.id,
-                        name: prop::name(p.id),
-                        length: p.data.len(),
-                    })
-                    .collect(),
-                warnings,
             }
-        })
-        .collect()
+        });
+    let eku_restriction =
+        property_of(&o.properties, prop::ENHKEY_USAGE).and_then(|p| match p.value() {
+            Ok(smimetrust_sst::PropertyValue::Oids(oids)) => {
+                Some(oids.iter().map(ToString::to_string).collect())
+            }
+            Ok(_) => None,
+            Err(e) => {
+                warnings.push(Warning {
+                    code: e.code(),
+                    message: e.to_string(),
+                });
+                None
+            }
+        });
+    if let Some(p) = property_of(&o.properties, prop::SHA1_HASH)
+        && p.data != sha1
+    {
+        warnings.push(Warning {
+            code: "sha1-property-mismatch",
+            message: format!(
+                "the SHA-1 property holds {} but the data hashes to {}",
+                hex(&p.data),
+                hex(&sha1)
+            ),
+        });
+    }
+    let info = if o.kind == ObjectKind::Certificate {
+        if let Some(reason) = cert.parse_error() {
+            warnings.push(Warning {
+                code: "certificate-unparsed",
+                message: format!(
+                    "this certificate does not parse as X.509 ({reason}); it is kept byte for byte"
+                ),
+            });
+        } else if cert.is_canonical_der() == Some(false) {
+            warnings.push(Warning {
+                code: "certificate-not-der",
+                message: "this certificate is not in canonical DER (strict parsers such as pyca/cryptography reject it, Windows accepts it); it is kept byte for byte".into(),
+            });
+        }
+        cert.info()
+    } else {
+        None
+    };
+    Entry {
+        index,
+        kind: kind_str(o.kind),
+        sha1: hex(&sha1),
+        sha256: hex(&cert.sha256()),
+        subject: info.map(|i| i.subject.clone()),
+        issuer: info.map(|i| i.issuer.clone()),
+        serial: info.map(|i| i.serial.clone()),
+        not_before: info.map(|i| rfc3339(i.not_before)),
+        not_after: info.map(|i| rfc3339(i.not_after)),
+        is_ca: info.map(|i| i.is_ca),
+        self_signed: info.map(|i| i.self_issued),
+        friendly_name,
+        eku_restriction,
+        key: info.map(|i| Key {
+            algorithm: i.key.algorithm.clone(),
+            bits: i.key.bits,
+        }),
+        signature_algorithm: info.map(|i| i.signature_algorithm.clone()),
+        properties: o
+            .properties
+            .iter()
+            .map(|p| PropertyEntry {
+                id: p.id,
+                name: prop::name(p.id),
+                length: p.data.len(),
+            })
+            .collect(),
+        warnings,
+    }
 }
 
 /// `root`, `CA`, `leaf`, `CRL`, `CTL`, or `?` for a certificate that does not parse.
