@@ -90,6 +90,10 @@ pub enum Error {
         detail: String,
     },
 
+    /// A signature, certificate or path does not validate (see [`Reason`](crate::Reason)).
+    #[error("{0}")]
+    Invalid(Box<crate::Invalid>),
+
     /// Output that does not fit the 32-bit DER length of a PKCS#7 bundle.
     #[error("{len} bytes are too many for one PKCS#7 bundle (4 GiB at most)")]
     TooLarge {
@@ -169,6 +173,7 @@ impl Error {
             Error::Sst { source, .. } => source.code(),
             Error::NoObjects { .. } => "input-no-objects",
             Error::TooLarge { .. } => "output-too-large",
+            Error::Invalid(invalid) => invalid.reason.code(),
         }
     }
 
@@ -177,6 +182,7 @@ impl Error {
         Self::CODES
             .iter()
             .chain(smimetrust_sst::Error::CODES)
+            .chain(crate::Reason::CODES)
             .copied()
     }
 
@@ -193,7 +199,8 @@ impl Error {
             | Error::Empty { .. }
             | Error::Unrecognized { .. }
             | Error::NoObjects { .. }
-            | Error::TooLarge { .. } => None,
+            | Error::TooLarge { .. }
+            | Error::Invalid(_) => None,
         }
     }
 
@@ -208,7 +215,7 @@ impl Error {
             | Error::Pkcs7 { file, .. }
             | Error::Sst { file, .. }
             | Error::NoObjects { file, .. } => file,
-            Error::TooLarge { .. } => "",
+            Error::TooLarge { .. } | Error::Invalid(_) => "",
         }
     }
 
@@ -223,7 +230,7 @@ impl Error {
             | Error::Pkcs7 { file, .. }
             | Error::Sst { file, .. }
             | Error::NoObjects { file, .. } => name.clone_into(file),
-            Error::TooLarge { .. } => {}
+            Error::TooLarge { .. } | Error::Invalid(_) => {}
         }
         self
     }

@@ -35,6 +35,8 @@ mod load;
 mod names;
 mod pem;
 pub mod pkcs7;
+mod reason;
+pub mod sig;
 mod tlv;
 
 use std::fmt;
@@ -42,6 +44,7 @@ use std::path::PathBuf;
 
 pub use cert::{CertInfo, Certificate, KeyInfo};
 pub use error::Error;
+pub use reason::{CertRef, Invalid, Reason};
 pub use load::{load, load_bytes};
 
 /// What an object is.
