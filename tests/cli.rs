@@ -5,6 +5,7 @@
 
 mod util;
 
+mod check;
 mod sst;
 
 mod diagnostics {
@@ -41,6 +42,8 @@ mod diagnostics {
         let mut all: Vec<&str> = smimetrust_sst::Error::CODES.to_vec();
         all.extend(smimetrust_chain::Error::all_codes());
         all.extend(smimetrust_chain::Warning::CODES);
+        all.extend(smimetrust_chain::audit::FINDING_CODES);
+        all.extend(smimetrust_chain::sig::Weakness::CODES);
         all.extend(CLI_CODES);
         for code in &all {
             assert!(

@@ -369,3 +369,46 @@ mod tests {
         }
     }
 }
+
+/// The signed parts of a certificate (or CRL), sliced from its original bytes: the to-be-signed
+/// part, the signature AlgorithmIdentifier and the signature value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedParts<'a> {
+    /// The TBSCertificate (or TBSCertList) DER, exactly as signed.
+    pub tbs: &'a [u8],
+    /// The outer signature AlgorithmIdentifier DER.
+    pub algorithm: &'a [u8],
+    /// The signature BIT STRING's bytes (no unused bits allowed).
+    pub signature: &'a [u8],
+}
+
+/// Slices `der` (a certificate or CRL: `SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING }`)
+/// into its signed parts without re-encoding anything. `None` if it does not have that shape.
+pub fn signed_parts(der: &[u8]) -> Option<SignedParts<'_>> {
+    use der::{Decode, Reader, SliceReader, asn1::BitStringRef};
+    let mut reader = SliceReader::new(der).ok()?;
+    let parts = reader
+        .sequence(|r: &mut SliceReader<'_>| {
+            let tbs = r.tlv_bytes()?;
+            let algorithm = r.tlv_bytes()?;
+            let bits = BitStringRef::decode(r)?;
+            Ok::<_, der::Error>((tbs, algorithm, bits))
+        })
+        .ok()?;
+    if !reader.is_finished() {
+        return None;
+    }
+    let (tbs, algorithm, bits) = parts;
+    Some(SignedParts {
+        tbs,
+        algorithm,
+        signature: bits.as_bytes()?,
+    })
+}
+
+impl Certificate {
+    /// The signed parts of this certificate: TBS bytes, signature algorithm, signature.
+    pub fn signed_parts(&self) -> Option<SignedParts<'_>> {
+        signed_parts(self.der())
+    }
+}

@@ -29,6 +29,7 @@
 
 use rayon::prelude::*;
 
+pub mod audit;
 mod cert;
 mod error;
 mod load;
@@ -42,10 +43,10 @@ mod tlv;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use cert::{CertInfo, Certificate, KeyInfo};
+pub use cert::{CertInfo, Certificate, KeyInfo, SignedParts, signed_parts};
 pub use error::Error;
-pub use reason::{CertRef, Invalid, Reason};
 pub use load::{load, load_bytes};
+pub use reason::{CertRef, Invalid, Reason};
 
 /// What an object is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

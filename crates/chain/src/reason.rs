@@ -106,27 +106,61 @@ impl Reason {
     /// One sentence telling the user what to do.
     pub fn advice(&self) -> &'static str {
         match self {
-            Reason::BadSignature => "the certificate was altered or was not issued by this issuer; get it again from its CA",
-            Reason::UnsupportedAlgorithm => "the algorithm is not supported; ask the CA for a certificate signed with RSA, ECDSA or Ed25519 and SHA-2",
-            Reason::WeakAlgorithm => "the algorithm or key is too weak for the policy in force; reissue with SHA-256 and RSA-2048 or better",
-            Reason::BadPublicKey => "the issuer's public key is malformed or does not match the signature algorithm",
+            Reason::BadSignature => {
+                "the certificate was altered or was not issued by this issuer; get it again from its CA"
+            }
+            Reason::UnsupportedAlgorithm => {
+                "the algorithm is not supported; ask the CA for a certificate signed with RSA, ECDSA or Ed25519 and SHA-2"
+            }
+            Reason::WeakAlgorithm => {
+                "the algorithm or key is too weak for the policy in force; reissue with SHA-256 and RSA-2048 or better"
+            }
+            Reason::BadPublicKey => {
+                "the issuer's public key is malformed or does not match the signature algorithm"
+            }
             Reason::Malformed => "the certificate does not parse; get a correct copy from its CA",
-            Reason::Expired => "the certificate has expired; renew it, or validate at an earlier time with --at",
-            Reason::NotYetValid => "the certificate is not valid yet; check the clock, or validate at a later time with --at",
-            Reason::UnknownIssuer => "add the issuing CA certificate to the trust store or the intermediates",
-            Reason::NotCa => "an issuing certificate is not marked as a CA (basicConstraints); it cannot issue certificates",
+            Reason::Expired => {
+                "the certificate has expired; renew it, or validate at an earlier time with --at"
+            }
+            Reason::NotYetValid => {
+                "the certificate is not valid yet; check the clock, or validate at a later time with --at"
+            }
+            Reason::UnknownIssuer => {
+                "add the issuing CA certificate to the trust store or the intermediates"
+            }
+            Reason::NotCa => {
+                "an issuing certificate is not marked as a CA (basicConstraints); it cannot issue certificates"
+            }
             Reason::PathLenExceeded => "the chain is longer than a CA's pathLenConstraint allows",
-            Reason::IssuerKeyUsage => "an issuing certificate's key usage does not allow signing certificates or CRLs",
-            Reason::KeyUsage => "the certificate's key usage does not allow this purpose; S/MIME signing needs digitalSignature or nonRepudiation",
-            Reason::ExtendedKeyUsage => "the certificate's extended key usage does not include this purpose (emailProtection for S/MIME)",
-            Reason::AnchorRestricted => "the trust anchor is only trusted for other purposes (its EKU restriction property); change it in the store",
-            Reason::NameConstraints => "a name in the certificate is outside what an issuing CA is allowed to certify",
-            Reason::Policy => "no certificate policy acceptable to the path's constraints and the initial policy set remains",
-            Reason::UnknownCriticalExtension => "the certificate has a critical extension this validator does not understand, so it must be rejected",
+            Reason::IssuerKeyUsage => {
+                "an issuing certificate's key usage does not allow signing certificates or CRLs"
+            }
+            Reason::KeyUsage => {
+                "the certificate's key usage does not allow this purpose; S/MIME signing needs digitalSignature or nonRepudiation"
+            }
+            Reason::ExtendedKeyUsage => {
+                "the certificate's extended key usage does not include this purpose (emailProtection for S/MIME)"
+            }
+            Reason::AnchorRestricted => {
+                "the trust anchor is only trusted for other purposes (its EKU restriction property); change it in the store"
+            }
+            Reason::NameConstraints => {
+                "a name in the certificate is outside what an issuing CA is allowed to certify"
+            }
+            Reason::Policy => {
+                "no certificate policy acceptable to the path's constraints and the initial policy set remains"
+            }
+            Reason::UnknownCriticalExtension => {
+                "the certificate has a critical extension this validator does not understand, so it must be rejected"
+            }
             Reason::Revoked => "the certificate has been revoked by its CA; do not trust it",
             Reason::RevocationUnknown => "supply a current CRL for the issuing CA with --crl",
-            Reason::NameMismatch => "the certificate is not issued to the address or name asked for",
-            Reason::BudgetExceeded => "the intermediate set is pathological; remove unrelated or cross-signed certificates",
+            Reason::NameMismatch => {
+                "the certificate is not issued to the address or name asked for"
+            }
+            Reason::BudgetExceeded => {
+                "the intermediate set is pathological; remove unrelated or cross-signed certificates"
+            }
         }
     }
 

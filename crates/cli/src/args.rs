@@ -18,6 +18,32 @@ pub enum Command {
     /// Create, inspect, merge, convert and compare serialized certificate stores (.sst).
     #[command(subcommand)]
     Sst(SstCommand),
+    /// Audit CA certificates meant to be trusted (an .sst for Exchange, a PEM bundle) before
+    /// uploading them: expired or expiring, not CAs, incomplete chains, duplicates, weak
+    /// algorithms, EKU restrictions, unknown critical extensions.
+    ///
+    /// Exit 0 when there is no error (and, with --strict, no warning), 1 when there is, 2 on
+    /// usage or input errors.
+    Check(CheckArgs),
+}
+
+/// `smimetrust check`
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Stores, bundles, certificates or folders (`-` for standard input).
+    #[arg(required = true, value_name = "STORE")]
+    pub inputs: Vec<PathBuf>,
+    /// Judge validity at this time (RFC 3339, e.g. 2026-01-31T00:00:00Z); default now.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Warn about certificates expiring within this window (e.g. 30d, 8weeks, 6months).
+    #[arg(long, value_name = "DURATION", default_value = "30d")]
+    pub expiring_within: String,
+    /// Treat warnings as failures, and SHA-1 and keys under 2048 bits as errors.
+    #[arg(long)]
+    pub strict: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// Output format for reports.

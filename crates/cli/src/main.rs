@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod args;
+mod check;
 mod error;
 mod output;
 mod render;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         args::Command::Sst(cmd) => sst::run(cmd),
+        args::Command::Check(cmd) => check::run(&cmd),
     };
     match result {
         Ok(code) => ExitCode::from(code),
