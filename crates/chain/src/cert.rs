@@ -378,7 +378,8 @@ pub struct SignedParts<'a> {
     pub tbs: &'a [u8],
     /// The outer signature AlgorithmIdentifier DER.
     pub algorithm: &'a [u8],
-    /// The signature BIT STRING's bytes (no unused bits allowed).
+    /// The signature BIT STRING's bytes. (A BIT STRING with unused bits, which no valid
+    /// signature has, gives its raw bytes: verification then fails as a bad signature.)
     pub signature: &'a [u8],
 }
 
@@ -402,7 +403,7 @@ pub fn signed_parts(der: &[u8]) -> Option<SignedParts<'_>> {
     Some(SignedParts {
         tbs,
         algorithm,
-        signature: bits.as_bytes()?,
+        signature: bits.raw_bytes(),
     })
 }
 

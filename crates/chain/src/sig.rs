@@ -6,6 +6,18 @@
 
 use crate::reason::{Invalid, Reason};
 
+pub mod rustcrypto;
+
+pub use rustcrypto::RustCrypto;
+
+/// The default provider, [`RustCrypto`].
+pub static DEFAULT: &dyn SignatureVerifier = &RustCrypto;
+
+/// The default provider, [`RustCrypto`] (the same as [`DEFAULT`]).
+pub fn default_verifier() -> &'static dyn SignatureVerifier {
+    DEFAULT
+}
+
 /// What the algorithm policy allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -69,7 +81,6 @@ pub trait SignatureVerifier: Send + Sync {
 }
 
 /// Shorthand for an [`Invalid`] about no particular certificate.
-#[allow(dead_code)] // used by the providers (work in progress)
 pub(crate) fn invalid(reason: Reason, detail: impl Into<String>) -> Invalid {
     Invalid {
         reason,
