@@ -34,6 +34,7 @@ mod cert;
 mod error;
 mod load;
 mod names;
+pub mod path;
 mod pem;
 pub mod pkcs7;
 mod reason;
@@ -46,6 +47,10 @@ use std::path::PathBuf;
 pub use cert::{CertInfo, Certificate, KeyInfo, SignedParts, signed_parts};
 pub use error::Error;
 pub use load::{load, load_bytes};
+pub use path::{
+    Budget, Options, PathWarning, PolicyOptions, Purpose, Revocation, TrustAnchor, Validator,
+    VerifiedPath,
+};
 pub use reason::{CertRef, Invalid, Reason};
 
 /// What an object is.

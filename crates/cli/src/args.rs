@@ -25,6 +25,80 @@ pub enum Command {
     /// Exit 0 when there is no error (and, with --strict, no warning), 1 when there is, 2 on
     /// usage or input errors.
     Check(CheckArgs),
+    /// Certificate path validation (RFC 5280 with the S/MIME profile).
+    #[command(subcommand)]
+    Chain(ChainCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChainCommand {
+    /// Validate certificates: build a path from each leaf through the intermediates to a trust
+    /// anchor and check it at a time. Exit 0 when every leaf is valid, 1 when one is not.
+    Verify(ChainVerifyArgs),
+}
+
+/// What a leaf must be good for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Purpose {
+    /// S/MIME signing: emailProtection when an EKU is present; digitalSignature or
+    /// nonRepudiation when a key usage is present.
+    #[default]
+    Smime,
+    /// TLS server (serverAuth; --dns-name / --ip are matched).
+    Server,
+    /// TLS client (clientAuth).
+    Client,
+    /// No purpose check.
+    Any,
+}
+
+/// `smimetrust chain verify`
+#[derive(Debug, Args)]
+pub struct ChainVerifyArgs {
+    /// Certificates to validate: every certificate in these inputs is a leaf (`-` for stdin).
+    #[arg(required = true, value_name = "LEAF")]
+    pub leaves: Vec<PathBuf>,
+    /// Trust anchors: a store (SST EKU restrictions are honoured), bundle or folder (repeatable).
+    #[arg(long, required = true, value_name = "STORE")]
+    pub trust: Vec<PathBuf>,
+    /// Untrusted intermediate certificates to build paths with (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub intermediates: Vec<PathBuf>,
+    /// CRLs to check revocation with (repeatable); CRLs inside --trust stores are used too.
+    #[arg(long, value_name = "FILE")]
+    pub crl: Vec<PathBuf>,
+    /// Validation time (RFC 3339); default now.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// What the leaf must be good for.
+    #[arg(long, value_enum, default_value_t)]
+    pub purpose: Purpose,
+    /// An email address the leaf must carry (SAN rfc822Name or subject emailAddress).
+    #[arg(long, value_name = "ADDR")]
+    pub email: Option<String>,
+    /// A DNS name the leaf must match (with --purpose server).
+    #[arg(long, value_name = "NAME")]
+    pub dns_name: Option<String>,
+    /// An IP address the leaf must match (with --purpose server).
+    #[arg(long, value_name = "ADDR")]
+    pub ip: Option<String>,
+    /// Initial policy set: dotted OIDs or anyPolicy (repeatable; default anyPolicy).
+    #[arg(long, value_name = "OID")]
+    pub policy: Vec<String>,
+    /// Require an acceptable policy on the path (initial-explicit-policy).
+    #[arg(long)]
+    pub require_explicit_policy: bool,
+    /// Do not follow policy mappings (initial-policy-mapping-inhibit).
+    #[arg(long)]
+    pub inhibit_policy_mapping: bool,
+    /// Do not let anyPolicy match (initial-any-policy-inhibit).
+    #[arg(long)]
+    pub inhibit_any_policy: bool,
+    /// Reject SHA-1 and RSA/DSA keys under 2048 bits instead of warning.
+    #[arg(long)]
+    pub strict: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// `smimetrust check`

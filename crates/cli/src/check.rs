@@ -85,7 +85,8 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     };
     let options = AuditOptions::at(time)
         .expiring_within(window)
-        .algorithms(policy);
+        .algorithms(policy)
+        .with_verifier(smimetrust_chain::sig::default_verifier());
     let report = audit::audit_loaded(&loaded, &options);
     let s = &report.summary;
     let failed = s.errors > 0 || (args.strict && s.warnings > 0);

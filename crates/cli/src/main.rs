@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod args;
+mod chain;
 mod check;
 mod error;
 mod output;
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         args::Command::Sst(cmd) => sst::run(cmd),
         args::Command::Check(cmd) => check::run(&cmd),
+        args::Command::Chain(args::ChainCommand::Verify(cmd)) => chain::verify(&cmd),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,0 +1,507 @@
+//! Name comparison (RFC 5280 7.1) and name constraints (RFC 5280 4.2.1.10, 6.1.3 (b)-(c)).
+
+use std::net::IpAddr;
+
+use der::{Encode, Tag, Tagged};
+use x509_cert::ext::pkix::NameConstraints;
+use x509_cert::ext::pkix::constraints::name::GeneralSubtree;
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::name::{Name, RelativeDistinguishedName};
+
+use super::view::View;
+
+/// A distinguished name normalized for comparison: one key per RDN, in order.
+///
+/// Attribute values of the directory string types (PrintableString, UTF8String, TeletexString,
+/// BMPString, and IA5String as used by emailAddress and domainComponent) compare as text with
+/// leading and trailing spaces removed, inner runs of white space folded to one space, and case
+/// folded (RFC 4518's caseIgnoreMatch, simplified: no Unicode normalization); the string type
+/// itself does not matter (PrintableString and UTF8String spellings of a name match, as
+/// RFC 5280 7.1 asks). Other values compare by their DER. The attributes of a multi-valued RDN
+/// compare as a set.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct NormName {
+    rdns: Vec<Vec<u8>>,
+}
+
+fn push_len_prefixed(out: &mut Vec<u8>, bytes: &[u8]) {
+    // Lengths of names inside a certificate fit in 32 bits.
+    let len = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(bytes);
+}
+
+/// Folds a directory string for comparison.
+pub(crate) fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// The text of a directory string value, decoded strictly (`None` for other types and for
+/// values that are not valid in their type, which then compare by DER).
+fn strict_text(atv: &x509_cert::attr::AttributeTypeAndValue) -> Option<String> {
+    let bytes = atv.value.value();
+    match atv.value.tag() {
+        Tag::Utf8String => std::str::from_utf8(bytes).ok().map(str::to_owned),
+        Tag::PrintableString | Tag::Ia5String => bytes
+            .is_ascii()
+            .then(|| String::from_utf8_lossy(bytes).into_owned()),
+        // T.61 in theory; Latin-1 (one char per byte, so no two values collide) in practice.
+        Tag::TeletexString => Some(bytes.iter().map(|&b| char::from(b)).collect()),
+        Tag::BmpString => {
+            if !bytes.len().is_multiple_of(2) {
+                return None;
+            }
+            let units = bytes.chunks_exact(2).map(|c| {
+                u16::from_be_bytes([
+                    c.first().copied().unwrap_or(0),
+                    c.get(1).copied().unwrap_or(0),
+                ])
+            });
+            char::decode_utf16(units)
+                .collect::<Result<String, _>>()
+                .ok()
+        }
+        _ => None,
+    }
+}
+
+/// The comparison key of one RDN.
+fn rdn_key(rdn: &RelativeDistinguishedName) -> Vec<u8> {
+    let mut atvs: Vec<Vec<u8>> = rdn
+        .iter()
+        .map(|atv| {
+            let mut key = Vec::new();
+            push_len_prefixed(&mut key, atv.oid.as_bytes());
+            match strict_text(atv) {
+                Some(t) => {
+                    key.push(b'S');
+                    push_len_prefixed(&mut key, fold(&t).as_bytes());
+                }
+                None => {
+                    key.push(b'R');
+                    push_len_prefixed(&mut key, &atv.value.to_der().unwrap_or_default());
+                }
+            }
+            key
+        })
+        .collect();
+    atvs.sort_unstable();
+    let mut key = Vec::new();
+    for atv in &atvs {
+        push_len_prefixed(&mut key, atv);
+    }
+    key
+}
+
+impl NormName {
+    /// Normalizes a name.
+    pub(crate) fn new(name: &Name) -> NormName {
+        NormName {
+            rdns: name.iter_rdn().map(rdn_key).collect(),
+        }
+    }
+
+    /// This name with one more RDN (a distribution point's nameRelativeToCRLIssuer).
+    pub(crate) fn with_rdn(&self, rdn: &RelativeDistinguishedName) -> NormName {
+        let mut rdns = self.rdns.clone();
+        rdns.push(rdn_key(rdn));
+        NormName { rdns }
+    }
+
+    /// Whether the name has no RDNs.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rdns.is_empty()
+    }
+
+    /// Whether `self` is within the subtree rooted at `base` (base is a prefix of self).
+    pub(crate) fn within(&self, base: &NormName) -> bool {
+        self.rdns.starts_with(&base.rdns)
+    }
+}
+
+/// A name of the subject (subject DN, subjectAltName entry) as name constraints see it.
+enum Subject<'n> {
+    Dn(NormName),
+    Email(&'n str),
+    Dns(&'n str),
+    Uri(&'n str),
+    Ip(&'n [u8]),
+    /// A form this validator cannot compare (otherName, ediPartyName, registeredID): its tag
+    /// number.
+    Other(u8),
+}
+
+impl Subject<'_> {
+    fn form(&self) -> u8 {
+        match self {
+            Subject::Email(_) => 1,
+            Subject::Dns(_) => 2,
+            Subject::Dn(_) => 4,
+            Subject::Uri(_) => 6,
+            Subject::Ip(_) => 7,
+            Subject::Other(n) => *n,
+        }
+    }
+}
+
+fn form_of(name: &GeneralName) -> u8 {
+    match name {
+        GeneralName::OtherName(_) => 0,
+        GeneralName::Rfc822Name(_) => 1,
+        GeneralName::DnsName(_) => 2,
+        GeneralName::DirectoryName(_) => 4,
+        GeneralName::EdiPartyName(_) => 5,
+        GeneralName::UniformResourceIdentifier(_) => 6,
+        GeneralName::IpAddress(_) => 7,
+        GeneralName::RegisteredId(_) => 8,
+    }
+}
+
+/// Every name of a certificate that name constraints apply to.
+fn subject_names<'n>(cert: &'n View<'_>) -> Vec<Subject<'n>> {
+    let mut names = Vec::new();
+    if !cert.subject.is_empty() {
+        names.push(Subject::Dn(cert.subject.clone()));
+    }
+    let mut any_email = false;
+    for san in &cert.san {
+        names.push(match san {
+            GeneralName::Rfc822Name(s) => {
+                any_email = true;
+                Subject::Email(s.as_str())
+            }
+            GeneralName::DnsName(s) => Subject::Dns(s.as_str()),
+            GeneralName::DirectoryName(n) => Subject::Dn(NormName::new(n)),
+            GeneralName::UniformResourceIdentifier(s) => Subject::Uri(s.as_str()),
+            GeneralName::IpAddress(o) => Subject::Ip(o.as_bytes()),
+            other => Subject::Other(form_of(other)),
+        });
+    }
+    // RFC 5280 4.2.1.10: without rfc822Name alternative names, rfc822Name constraints apply to
+    // the subject's emailAddress attributes.
+    if !any_email {
+        names.extend(
+            cert.subject_emails
+                .iter()
+                .map(|e| Subject::Email(e.as_str())),
+        );
+    }
+    names
+}
+
+/// Splits `local@domain` at the last `@`.
+pub(crate) fn split_mailbox(mailbox: &str) -> Option<(&str, &str)> {
+    mailbox.rsplit_once('@')
+}
+
+/// RFC 5280 4.2.1.10 rfc822Name constraint: a mailbox, a host, or `.domain` for any host below.
+fn email_matches(email: &str, constraint: &str) -> bool {
+    let Some((local, domain)) = split_mailbox(email) else {
+        return false;
+    };
+    if let Some((c_local, c_domain)) = split_mailbox(constraint) {
+        return local == c_local && domain.eq_ignore_ascii_case(c_domain);
+    }
+    if constraint.starts_with('.') {
+        return ends_with_ignore_case(domain, constraint);
+    }
+    domain.eq_ignore_ascii_case(constraint)
+}
+
+fn ends_with_ignore_case(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.is_char_boundary(s.len() - suffix.len())
+        && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+}
+
+/// dNSName constraint: the name itself or any name below it (label boundary); a leading `.`
+/// means only names below. An empty constraint matches every name.
+fn dns_matches(name: &str, constraint: &str) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name);
+    let constraint = constraint.strip_suffix('.').unwrap_or(constraint);
+    if constraint.is_empty() {
+        return true;
+    }
+    if let Some(rest) = constraint.strip_prefix('.') {
+        return name.len() > rest.len() + 1
+            && ends_with_ignore_case(name, constraint)
+            && !rest.is_empty();
+    }
+    if name.eq_ignore_ascii_case(constraint) {
+        return true;
+    }
+    name.len() > constraint.len()
+        && ends_with_ignore_case(name, constraint)
+        && name.as_bytes().get(name.len() - constraint.len() - 1) == Some(&b'.')
+}
+
+/// The host of a URI (`scheme://[userinfo@]host[:port]/…`), `None` when it has none.
+fn uri_host(uri: &str) -> Option<&str> {
+    let (_, rest) = uri.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if host_port.starts_with('[') {
+        // An IPv6 literal: never matches a domain constraint.
+        return Some(host_port);
+    } else {
+        host_port.split(':').next()?
+    };
+    (!host.is_empty()).then_some(host)
+}
+
+/// URI constraint: a host must equal it, or with a leading `.`, lie below it.
+fn uri_matches(uri: &str, constraint: &str) -> Option<bool> {
+    let host = uri_host(uri)?;
+    Some(if constraint.starts_with('.') {
+        ends_with_ignore_case(host, constraint)
+    } else {
+        host.eq_ignore_ascii_case(constraint)
+    })
+}
+
+/// iPAddress constraint: address and mask (8 or 32 octets).
+fn ip_matches(ip: &[u8], constraint: &[u8]) -> Option<bool> {
+    if constraint.len() != ip.len() * 2 || !(ip.len() == 4 || ip.len() == 16) {
+        return if constraint.len() == 8 || constraint.len() == 32 {
+            Some(false) // the other family
+        } else {
+            None
+        };
+    }
+    let (addr, mask) = constraint.split_at(ip.len());
+    Some(
+        ip.iter()
+            .zip(addr)
+            .zip(mask)
+            .all(|((a, b), m)| a & m == b & m),
+    )
+}
+
+/// Whether a subject name lies in a subtree. `None`: the forms are the same but this validator
+/// cannot compare them (or the constraint is malformed).
+fn in_subtree(name: &Subject<'_>, base: &GeneralName) -> Option<bool> {
+    match (name, base) {
+        (Subject::Dn(n), GeneralName::DirectoryName(b)) => Some(n.within(&NormName::new(b))),
+        (Subject::Email(e), GeneralName::Rfc822Name(c)) => Some(email_matches(e, c.as_str())),
+        (Subject::Dns(d), GeneralName::DnsName(c)) => Some(dns_matches(d, c.as_str())),
+        (Subject::Uri(u), GeneralName::UniformResourceIdentifier(c)) => uri_matches(u, c.as_str()),
+        (Subject::Ip(ip), GeneralName::IpAddress(c)) => ip_matches(ip, c.as_bytes()),
+        (n, b) if n.form() == form_of(b) => None,
+        _ => Some(false),
+    }
+}
+
+fn describe(name: &Subject<'_>, cert: &View<'_>) -> String {
+    match name {
+        Subject::Dn(_) => format!("directory name {}", cert.cert_ref.subject),
+        Subject::Email(e) => format!("email address {e}"),
+        Subject::Dns(d) => format!("dns name {d}"),
+        Subject::Uri(u) => format!("uri {u}"),
+        Subject::Ip(ip) => match <[u8; 4]>::try_from(*ip)
+            .map(IpAddr::from)
+            .or_else(|_| <[u8; 16]>::try_from(*ip).map(IpAddr::from))
+        {
+            Ok(addr) => format!("ip address {addr}"),
+            Err(_) => "a malformed ip address".to_owned(),
+        },
+        Subject::Other(n) => format!("a name of form [{n}]"),
+    }
+}
+
+fn check_subtree_shape(subtrees: &[GeneralSubtree]) -> Result<(), String> {
+    if subtrees
+        .iter()
+        .any(|s| s.minimum != 0 || s.maximum.is_some())
+    {
+        return Err("a name constraint has a minimum or maximum, which rfc 5280 forbids".into());
+    }
+    Ok(())
+}
+
+/// Why [`check`] failed.
+pub(crate) enum NcError {
+    /// A name violates a constraint, or cannot be checked against one (the detail).
+    Violation(String),
+    /// The comparison budget is used up.
+    Budget,
+}
+
+impl From<String> for NcError {
+    fn from(detail: String) -> Self {
+        NcError::Violation(detail)
+    }
+}
+
+/// Checks the names of `cert` against one CA's name constraints, counting each comparison
+/// against `budget`.
+pub(crate) fn check(
+    nc: &NameConstraints,
+    ca: &View<'_>,
+    cert: &View<'_>,
+    budget: &mut usize,
+) -> Result<(), NcError> {
+    let mut spend = || -> Result<(), NcError> {
+        *budget = budget.checked_sub(1).ok_or(NcError::Budget)?;
+        Ok(())
+    };
+    let permitted = nc.permitted_subtrees.as_deref().unwrap_or_default();
+    let excluded = nc.excluded_subtrees.as_deref().unwrap_or_default();
+    check_subtree_shape(permitted)?;
+    check_subtree_shape(excluded)?;
+    for name in subject_names(cert) {
+        let form = name.form();
+        let mut restricted = false;
+        let mut ok = false;
+        for subtree in permitted.iter().filter(|s| form_of(&s.base) == form) {
+            restricted = true;
+            spend()?;
+            match in_subtree(&name, &subtree.base) {
+                Some(true) => {
+                    ok = true;
+                    break;
+                }
+                Some(false) => {}
+                None => {
+                    return Err(format!(
+                        "{} cannot be checked against a name constraint of {}",
+                        describe(&name, cert),
+                        ca.cert_ref.subject
+                    )
+                    .into());
+                }
+            }
+        }
+        if restricted && !ok {
+            return Err(NcError::Violation(format!(
+                "{} is outside the permitted subtrees of {}",
+                describe(&name, cert),
+                ca.cert_ref.subject
+            )));
+        }
+        for subtree in excluded.iter().filter(|s| form_of(&s.base) == form) {
+            spend()?;
+            match in_subtree(&name, &subtree.base) {
+                Some(false) => {}
+                Some(true) => {
+                    return Err(NcError::Violation(format!(
+                        "{} is in an excluded subtree of {}",
+                        describe(&name, cert),
+                        ca.cert_ref.subject
+                    )));
+                }
+                None => {
+                    return Err(NcError::Violation(format!(
+                        "{} cannot be checked against a name constraint of {}",
+                        describe(&name, cert),
+                        ca.cert_ref.subject
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether the certificate is issued to `email`: a subjectAltName rfc822Name or a subject
+/// emailAddress equal to it (local part exactly, domain ignoring ASCII case).
+pub(crate) fn email_in(cert: &View<'_>, email: &str) -> bool {
+    let Some((local, domain)) = split_mailbox(email) else {
+        return false;
+    };
+    let same = |candidate: &str| {
+        split_mailbox(candidate).is_some_and(|(l, d)| l == local && d.eq_ignore_ascii_case(domain))
+    };
+    cert.san
+        .iter()
+        .any(|n| matches!(n, GeneralName::Rfc822Name(s) if same(s.as_str())))
+        || cert.subject_emails.iter().any(|e| same(e))
+}
+
+/// Whether the certificate is issued to DNS name `host` (subjectAltName dNSName, with a
+/// wildcard allowed as the whole leftmost label).
+pub(crate) fn dns_in(cert: &View<'_>, host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    cert.san.iter().any(|n| match n {
+        GeneralName::DnsName(s) => {
+            let pattern = s.as_str().strip_suffix('.').unwrap_or(s.as_str());
+            if pattern.eq_ignore_ascii_case(host) {
+                return true;
+            }
+            match (pattern.strip_prefix("*."), host.split_once('.')) {
+                (Some(suffix), Some((label, rest))) => {
+                    !label.is_empty() && suffix.contains('.') && rest.eq_ignore_ascii_case(suffix)
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    })
+}
+
+/// Whether the certificate is issued to IP address `ip` (subjectAltName iPAddress).
+pub(crate) fn ip_in(cert: &View<'_>, ip: IpAddr) -> bool {
+    let bytes: Vec<u8> = match ip {
+        IpAddr::V4(a) => a.octets().to_vec(),
+        IpAddr::V6(a) => a.octets().to_vec(),
+    };
+    cert.san
+        .iter()
+        .any(|n| matches!(n, GeneralName::IpAddress(o) if o.as_bytes() == bytes.as_slice()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_constraints() {
+        assert!(dns_matches("host.example.com", "example.com"));
+        assert!(dns_matches("example.com", "example.com"));
+        assert!(!dns_matches("badexample.com", "example.com"));
+        assert!(dns_matches("a.example.com", ".example.com"));
+        assert!(!dns_matches("example.com", ".example.com"));
+        assert!(dns_matches("anything", ""));
+    }
+
+    #[test]
+    fn email_constraints() {
+        assert!(email_matches("a@example.com", "example.com"));
+        assert!(!email_matches("a@x.example.com", "example.com"));
+        assert!(email_matches("a@x.example.com", ".example.com"));
+        assert!(email_matches("a@EXAMPLE.com", "a@example.com"));
+        assert!(!email_matches("b@example.com", "a@example.com"));
+    }
+
+    #[test]
+    fn uri_and_ip() {
+        assert_eq!(
+            uri_matches("http://a.example.com/x", ".example.com"),
+            Some(true)
+        );
+        assert_eq!(
+            uri_matches("http://example.com:80/x", "example.com"),
+            Some(true)
+        );
+        assert_eq!(uri_matches("urn:x", "example.com"), None);
+        assert_eq!(
+            ip_matches(&[10, 1, 2, 3], &[10, 0, 0, 0, 255, 0, 0, 0]),
+            Some(true)
+        );
+        assert_eq!(
+            ip_matches(&[11, 1, 2, 3], &[10, 0, 0, 0, 255, 0, 0, 0]),
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold("  Hello   World "), "hello world");
+    }
+}

@@ -1,0 +1,245 @@
+//! `smimetrust chain verify`: RFC 5280 path validation of one or many leaves.
+
+use std::io::{self, BufWriter, Write};
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use const_oid::ObjectIdentifier;
+use rayon::prelude::*;
+use serde::Serialize;
+use smimetrust_chain::path::{
+    Options, PolicyOptions, Purpose as LibPurpose, TrustAnchor, Validator,
+};
+use smimetrust_chain::sig::AlgorithmPolicy;
+use smimetrust_chain::{Certificate, Loaded, ObjectKind};
+
+use crate::args::{ChainVerifyArgs, Format, Purpose};
+use crate::error::{CliError, Result};
+use crate::render;
+
+const ANY_POLICY: &str = "2.5.29.32.0";
+
+fn load(paths: &[PathBuf], what: &str) -> Result<Loaded> {
+    let inputs = paths
+        .iter()
+        .map(|p| crate::output::input(p))
+        .collect::<Result<Vec<_>>>()?;
+    let loaded = smimetrust_chain::load(&inputs).map_err(|e| {
+        let mut err = CliError::chain(e);
+        err.message = format!("{what}: {}", err.message);
+        err
+    })?;
+    let mut stderr = io::stderr().lock();
+    for w in &loaded.warnings {
+        let _ = writeln!(stderr, "smimetrust: warning[{}]: {}", w.code, w.message);
+    }
+    Ok(loaded)
+}
+
+fn policies(args: &[String]) -> Result<Vec<ObjectIdentifier>> {
+    if args.is_empty() {
+        return Ok(vec![ObjectIdentifier::new_unwrap(ANY_POLICY)]);
+    }
+    args.iter()
+        .map(|p| {
+            let dotted = if p.eq_ignore_ascii_case("anyPolicy") {
+                ANY_POLICY
+            } else {
+                p
+            };
+            ObjectIdentifier::new(dotted).map_err(|_| {
+                CliError::new(
+                    "usage",
+                    format!("--policy {p:?}: not a dotted OID or anyPolicy"),
+                )
+            })
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct PathEntry {
+    sha1: String,
+    subject: String,
+}
+
+#[derive(Serialize)]
+struct Warning {
+    code: String,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct LeafReport {
+    file: String,
+    sha1: String,
+    status: &'static str,
+    code: Option<&'static str>,
+    message: Option<String>,
+    path: Vec<PathEntry>,
+    warnings: Vec<Warning>,
+}
+
+pub fn verify(args: &ChainVerifyArgs) -> Result<u8> {
+    let time = crate::check::parse_time(args.at.as_deref())?;
+    let ip = args
+        .ip
+        .as_deref()
+        .map(|s| {
+            s.parse::<IpAddr>()
+                .map_err(|_| CliError::new("usage", format!("--ip {s:?}: not an IP address")))
+        })
+        .transpose()?;
+    let initial_policy_set = policies(&args.policy)?;
+    let leaves = load(&args.leaves, "leaf")?;
+    let trust = load(&args.trust, "--trust")?;
+    let intermediates = if args.intermediates.is_empty() {
+        Loaded::default()
+    } else {
+        load(&args.intermediates, "--intermediates")?
+    };
+    let crls: Vec<Vec<u8>> = if args.crl.is_empty() {
+        Vec::new()
+    } else {
+        load(&args.crl, "--crl")?
+            .objects
+            .into_iter()
+            .chain(trust.objects.iter().cloned())
+            .filter(|o| o.kind == ObjectKind::Crl)
+            .map(|o| o.der)
+            .collect()
+    };
+    let anchors: Vec<TrustAnchor> = trust
+        .objects
+        .iter()
+        .filter_map(TrustAnchor::from_object)
+        .collect();
+    if anchors.is_empty() {
+        return Err(CliError::new(
+            "usage",
+            "--trust: no trust anchor certificates given",
+        ));
+    }
+    let pool: Vec<Certificate> = intermediates
+        .objects
+        .iter()
+        .chain(&leaves.objects)
+        .filter(|o| o.kind == ObjectKind::Certificate)
+        .map(|o| Certificate::from_der(o.der.clone()))
+        .collect();
+    let verifier = smimetrust_chain::sig::default_verifier();
+    let validator = Validator::new(&anchors, &pool, &crls, verifier);
+
+    let mut options = Options::at(time);
+    options.purpose = match args.purpose {
+        Purpose::Smime => LibPurpose::Smime,
+        Purpose::Server => LibPurpose::Server,
+        Purpose::Client => LibPurpose::Client,
+        Purpose::Any => LibPurpose::Any,
+    };
+    options.email = args.email.clone();
+    options.dns_name = args.dns_name.clone();
+    options.ip = ip;
+    options.algorithms = if args.strict {
+        AlgorithmPolicy::STRICT
+    } else {
+        AlgorithmPolicy::DEFAULT
+    };
+    let mut policy = PolicyOptions::default();
+    policy.initial_policy_set = initial_policy_set;
+    policy.require_explicit_policy = args.require_explicit_policy;
+    policy.inhibit_policy_mapping = args.inhibit_policy_mapping;
+    policy.inhibit_any_policy = args.inhibit_any_policy;
+    options.policy = policy;
+
+    let reports: Vec<LeafReport> = leaves
+        .objects
+        .par_iter()
+        .filter(|o| o.kind == ObjectKind::Certificate)
+        .map(|o| {
+            let leaf = Certificate::from_der(o.der.clone());
+            let sha1 = leaf.sha1_hex();
+            match validator.verify(&leaf, &options) {
+                Ok(path) => LeafReport {
+                    file: o.source.name.clone(),
+                    sha1,
+                    status: "valid",
+                    code: None,
+                    message: None,
+                    path: path
+                        .path
+                        .iter()
+                        .map(|c| PathEntry {
+                            sha1: c.sha1.clone(),
+                            subject: c.subject.clone(),
+                        })
+                        .collect(),
+                    warnings: path
+                        .warnings
+                        .iter()
+                        .map(|w| Warning {
+                            code: w.code.to_string(),
+                            message: w.message.clone(),
+                        })
+                        .collect(),
+                },
+                Err(invalid) => LeafReport {
+                    file: o.source.name.clone(),
+                    sha1,
+                    status: "invalid",
+                    code: Some(invalid.reason.code()),
+                    message: Some(invalid.to_string()),
+                    path: Vec::new(),
+                    warnings: Vec::new(),
+                },
+            }
+        })
+        .collect();
+
+    let mut out = BufWriter::new(io::stdout().lock());
+    let invalid = reports.iter().filter(|r| r.status != "valid").count();
+    match args.format {
+        Format::Json => {
+            for r in &reports {
+                render::json(&mut out, r)?;
+            }
+        }
+        Format::Human => {
+            let mut w = || -> io::Result<()> {
+                for r in &reports {
+                    match r.code {
+                        None => {
+                            let subjects: Vec<String> = r
+                                .path
+                                .iter()
+                                .map(|p| render::printable(&p.subject))
+                                .collect();
+                            writeln!(out, "valid    {} {}", r.sha1, subjects.join(" <- "))?;
+                        }
+                        Some(code) => writeln!(
+                            out,
+                            "invalid  {} [{code}] {}",
+                            r.sha1,
+                            render::printable(r.message.as_deref().unwrap_or(""))
+                        )?,
+                    }
+                    for warning in &r.warnings {
+                        writeln!(
+                            out,
+                            "    warning[{}]: {}",
+                            warning.code,
+                            render::printable(&warning.message)
+                        )?;
+                    }
+                }
+                if reports.len() > 1 {
+                    writeln!(out, "{} valid, {invalid} invalid", reports.len() - invalid)?;
+                }
+                Ok(())
+            };
+            w().map_err(CliError::stdout)?;
+        }
+    }
+    out.flush().map_err(CliError::stdout)?;
+    Ok(u8::from(invalid > 0))
+}
