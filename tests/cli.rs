@@ -5,6 +5,7 @@
 
 mod util;
 
+mod chain;
 mod check;
 mod sst;
 

@@ -118,3 +118,8 @@ impl Dir {
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// Upper-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
