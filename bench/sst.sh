@@ -27,28 +27,12 @@ cargo build --release -q -p smimetrust
 bin=target/release/smimetrust
 [ -f "$corpus/b.pem" ] || "$bin" sst convert "$corpus/big.sst" -o "$corpus/b.pem" --force >/dev/null 2>&1
 
-python3 - "$runs" "$bin" "$corpus" <<'PY'
-import statistics, subprocess, sys, time
-runs, bin, corpus = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-def median(cmd):
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)  # warm-up
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), min(times), max(times)
-size = __import__("os").path.getsize(f"{corpus}/big.sst")
-ours = median([bin, "sst", "list", "--format", "json", f"{corpus}/big.sst"])
-human = median([bin, "sst", "list", f"{corpus}/big.sst"])
-ref = median(["openssl", "storeutl", "-noout", "-certs", f"{corpus}/b.pem"])
-print(f"big.sst: {size} bytes, 10,000 certificates; {runs} runs each, median (min..max)")
-for label, (m, lo, hi) in [("smimetrust sst list --format json", ours),
-                           ("smimetrust sst list (human)", human),
-                           ("openssl storeutl -noout -certs b.pem", ref)]:
-    print(f"  {label:<40} {m*1000:8.1f} ms  ({lo*1000:.1f}..{hi*1000:.1f})")
-print(f"  ratio openssl / smimetrust json: {ref[0]/ours[0]:.1f}x (target >= 10x; json target < 100 ms)")
-PY
+echo "big.sst: $(stat -c %s "$corpus/big.sst") bytes, 10,000 certificates; $runs runs each, ratio to the first row"
+python3 bench/timeit.py "$runs" \
+    "smimetrust sst list --format json::$bin sst list --format json $corpus/big.sst" \
+    "smimetrust sst list (human)::$bin sst list $corpus/big.sst" \
+    "openssl storeutl -noout -certs b.pem::openssl storeutl -noout -certs $corpus/b.pem"
+echo "  (targets: json under 100 ms; openssl at least 10x the json time)"
 
 if [ "$criterion" = 1 ]; then
     echo "== criterion (crates/sst/benches/parse.rs)"

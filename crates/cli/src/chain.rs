@@ -120,13 +120,23 @@ pub fn verify(args: &ChainVerifyArgs) -> Result<u8> {
             "--trust: no trust anchor certificates given",
         ));
     }
-    let pool: Vec<Certificate> = intermediates
+    // The pool: the intermediates, plus any CA certificates among the leaf inputs (a bundle
+    // that carries its own chain). Plain leaves stay out, so 10,000 leaves cost no index.
+    let mut pool: Vec<Certificate> = intermediates
         .objects
         .iter()
-        .chain(&leaves.objects)
         .filter(|o| o.kind == ObjectKind::Certificate)
         .map(|o| Certificate::from_der(o.der.clone()))
         .collect();
+    pool.extend(
+        leaves
+            .objects
+            .par_iter()
+            .filter(|o| o.kind == ObjectKind::Certificate)
+            .map(|o| Certificate::from_der(o.der.clone()))
+            .filter(|c| c.info().is_some_and(|i| i.is_ca))
+            .collect::<Vec<_>>(),
+    );
     let verifier = smimetrust_chain::sig::default_verifier();
     let validator = Validator::new(&anchors, &pool, &crls, verifier);
 

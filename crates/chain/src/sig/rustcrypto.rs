@@ -532,15 +532,7 @@ fn verify_rsa(
         )));
     }
     key_size_policy("rsa", bits, policy, weaknesses)?;
-    let precision = n.len().saturating_mul(8);
-    let (Some(n), Some(e)) = (
-        boxed_uint(n, precision),
-        boxed_uint(e, e.len().saturating_mul(8)),
-    ) else {
-        return Err(bad_key("rsa public key does not fit its size"));
-    };
-    let key = rsa::RsaPublicKey::new_with_size_limits(n, e, MIN_BITS..=RSA_MAX_BITS)
-        .map_err(|e| bad_key(format!("rsa public key rejected: {e}")))?;
+    let key = rsa_key(n, e)?;
 
     // A signature shorter than the modulus lost leading zero octets: put them back.
     let k = key.size();
@@ -621,6 +613,43 @@ fn verify_rsa(
 
 /// `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }` (RFC 8017):
 /// the modulus and exponent, big-endian, without leading zeros.
+/// Prepared RSA keys by their public key bits: building one (Montgomery parameters) costs about
+/// a sixth of a verification, and a batch verifies many signatures by the same few CA keys.
+static RSA_KEYS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<Vec<u8>, std::sync::Arc<rsa::RsaPublicKey>>>> =
+    std::sync::LazyLock::new(Default::default);
+/// Entries kept at most; the cache is emptied when full (simple, and bounded).
+const RSA_KEY_CACHE: usize = 256;
+
+fn rsa_key(n: &[u8], e: &[u8]) -> Result<std::sync::Arc<rsa::RsaPublicKey>, Invalid> {
+    let mut id = Vec::with_capacity(n.len() + e.len() + 4);
+    id.extend_from_slice(&u32::try_from(n.len()).unwrap_or(u32::MAX).to_le_bytes());
+    id.extend_from_slice(n);
+    id.extend_from_slice(e);
+    if let Ok(cache) = RSA_KEYS.lock()
+        && let Some(key) = cache.get(&id)
+    {
+        return Ok(key.clone());
+    }
+    let precision = n.len().saturating_mul(8);
+    let (Some(n), Some(e)) = (
+        boxed_uint(n, precision),
+        boxed_uint(e, e.len().saturating_mul(8)),
+    ) else {
+        return Err(bad_key("rsa public key does not fit its size"));
+    };
+    let key = std::sync::Arc::new(
+        rsa::RsaPublicKey::new_with_size_limits(n, e, MIN_BITS..=RSA_MAX_BITS)
+            .map_err(|e| bad_key(format!("rsa public key rejected: {e}")))?,
+    );
+    if let Ok(mut cache) = RSA_KEYS.lock() {
+        if cache.len() >= RSA_KEY_CACHE {
+            cache.clear();
+        }
+        cache.insert(id, key.clone());
+    }
+    Ok(key)
+}
+
 fn rsa_public_key(octets: &[u8]) -> der::Result<(&[u8], &[u8])> {
     let mut r = SliceReader::new(octets)?;
     let (n, e) = r.sequence(|r| Ok::<_, der::Error>((UintRef::decode(r)?, UintRef::decode(r)?)))?;
