@@ -20,7 +20,9 @@
 //! moduli over 16384 bits are [`Reason::BadPublicKey`] (they bound the work an input can ask
 //! for).
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use const_oid::ObjectIdentifier;
 use der::asn1::{AnyRef, UintRef};
@@ -611,16 +613,14 @@ fn verify_rsa(
     }
 }
 
-/// `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }` (RFC 8017):
-/// the modulus and exponent, big-endian, without leading zeros.
 /// Prepared RSA keys by their public key bits: building one (Montgomery parameters) costs about
 /// a sixth of a verification, and a batch verifies many signatures by the same few CA keys.
-static RSA_KEYS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<Vec<u8>, std::sync::Arc<rsa::RsaPublicKey>>>> =
-    std::sync::LazyLock::new(Default::default);
+static RSA_KEYS: LazyLock<Mutex<HashMap<Vec<u8>, Arc<rsa::RsaPublicKey>>>> =
+    LazyLock::new(Default::default);
 /// Entries kept at most; the cache is emptied when full (simple, and bounded).
 const RSA_KEY_CACHE: usize = 256;
 
-fn rsa_key(n: &[u8], e: &[u8]) -> Result<std::sync::Arc<rsa::RsaPublicKey>, Invalid> {
+fn rsa_key(n: &[u8], e: &[u8]) -> Result<Arc<rsa::RsaPublicKey>, Invalid> {
     let mut id = Vec::with_capacity(n.len() + e.len() + 4);
     id.extend_from_slice(&u32::try_from(n.len()).unwrap_or(u32::MAX).to_le_bytes());
     id.extend_from_slice(n);
@@ -637,7 +637,7 @@ fn rsa_key(n: &[u8], e: &[u8]) -> Result<std::sync::Arc<rsa::RsaPublicKey>, Inva
     ) else {
         return Err(bad_key("rsa public key does not fit its size"));
     };
-    let key = std::sync::Arc::new(
+    let key = Arc::new(
         rsa::RsaPublicKey::new_with_size_limits(n, e, MIN_BITS..=RSA_MAX_BITS)
             .map_err(|e| bad_key(format!("rsa public key rejected: {e}")))?,
     );
@@ -650,6 +650,8 @@ fn rsa_key(n: &[u8], e: &[u8]) -> Result<std::sync::Arc<rsa::RsaPublicKey>, Inva
     Ok(key)
 }
 
+/// `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }` (RFC 8017):
+/// the modulus and exponent, big-endian, without leading zeros.
 fn rsa_public_key(octets: &[u8]) -> der::Result<(&[u8], &[u8])> {
     let mut r = SliceReader::new(octets)?;
     let (n, e) = r.sequence(|r| Ok::<_, der::Error>((UintRef::decode(r)?, UintRef::decode(r)?)))?;
