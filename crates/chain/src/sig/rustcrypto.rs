@@ -21,7 +21,6 @@
 //! for).
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use const_oid::ObjectIdentifier;
