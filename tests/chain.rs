@@ -225,3 +225,36 @@ fn usage_errors() {
     ])
     .code(2);
 }
+
+#[test]
+fn revocation_modes() {
+    let d = Dir::new();
+    let ca = demo().join("ca");
+    let alice = demo().join("leaves/alice.pem");
+    let args = |mode: &'static str| {
+        vec![
+            "chain".to_string(),
+            "verify".into(),
+            s(&alice).into(),
+            "--trust".into(),
+            s(&ca.join("root.cer")).into(),
+            "--intermediates".into(),
+            s(&ca).into(),
+            "--at".into(),
+            AT.into(),
+            "--format".into(),
+            "json".into(),
+            "--revocation".into(),
+            mode.into(),
+        ]
+    };
+    let run = |mode| {
+        let a = args(mode);
+        d.run(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    // The demo PKI publishes no CRLs: fine unless revocation is required.
+    run("available").code(0);
+    run("off").code(0);
+    let out = run("required").code(1);
+    assert_eq!(out.json()["code"], "revocation-unknown");
+}

@@ -94,11 +94,26 @@ pub struct ChainVerifyArgs {
     /// Do not let anyPolicy match (initial-any-policy-inhibit).
     #[arg(long)]
     pub inhibit_any_policy: bool,
+    /// Which certificates need revocation status from the CRLs given.
+    #[arg(long, value_enum, default_value_t)]
+    pub revocation: RevocationMode,
     /// Reject SHA-1 and RSA/DSA keys under 2048 bits instead of warning.
     #[arg(long)]
     pub strict: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// Revocation checking against the CRLs given (no network fetch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum RevocationMode {
+    /// Ignore CRLs.
+    Off,
+    /// Check a certificate when a CRL from its issuer was given; that CRL must then be usable.
+    #[default]
+    Available,
+    /// Every certificate below the trust anchor must be covered by a usable CRL.
+    Required,
 }
 
 /// `smimetrust check`
