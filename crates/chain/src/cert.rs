@@ -32,6 +32,9 @@ pub struct Certificate {
     parsed: Option<Box<x509_cert::Certificate>>,
     info: Option<Box<CertInfo>>,
     parse_error: Option<String>,
+    /// When the validity had to be substituted for `x509-cert` to parse the certificate (see
+    /// [`Certificate::parsed`]): the bytes that were parsed.
+    substituted: Option<Vec<u8>>,
 }
 
 impl fmt::Debug for Certificate {
@@ -120,20 +123,20 @@ impl Certificate {
     pub fn from_der(der: Vec<u8>) -> Certificate {
         let sha1: [u8; 20] = Sha1::digest(&der).into();
         let sha256: [u8; 32] = Sha256::digest(&der).into();
-        let (parsed, info, parse_error) = match x509_cert::Certificate::from_der(&der) {
-            Ok(cert) => match summarize(&cert) {
-                Ok(info) => (Some(Box::new(cert)), Some(Box::new(info)), None),
-                Err(reason) => (Some(Box::new(cert)), None, Some(reason)),
-            },
-            Err(e) => (None, None, Some(e.to_string())),
-        };
+        let Parse {
+            parsed,
+            info,
+            error: parse_error,
+            substituted,
+        } = parse(&der);
         Certificate {
             der,
             sha1,
             sha256,
-            parsed,
-            info,
+            parsed: parsed.map(Box::new),
+            info: info.map(Box::new),
             parse_error,
+            substituted,
         }
     }
 
@@ -168,6 +171,15 @@ impl Certificate {
     }
 
     /// The strictly parsed certificate, when `x509-cert` accepts the bytes.
+    ///
+    /// One exception: validity times `x509-cert` (through `der`) cannot represent but RFC 5280
+    /// allows — a UTCTime before 1970 (`YY` 50 to 69, RFC 5280 4.1.2.5.1), a GeneralizedTime
+    /// with fractional seconds — are read from the original bytes into
+    /// [`CertInfo::not_before`]/[`CertInfo::not_after`], and the parsed form then carries a
+    /// substitute validity (clamped to 1970-01-01, fractions dropped). Everything else in it is
+    /// as encoded. Read validity from [`info`](Certificate::info) (path validation does), never
+    /// from the parsed form; [`validity_substituted`](Certificate::validity_substituted) says
+    /// when it differs. The original bytes ([`der`](Certificate::der)) are never changed.
     pub fn parsed(&self) -> Option<&x509_cert::Certificate> {
         self.parsed.as_deref()
     }
@@ -187,7 +199,16 @@ impl Certificate {
     pub fn is_canonical_der(&self) -> Option<bool> {
         use der::Encode;
         let parsed = self.parsed.as_deref()?;
-        Some(parsed.to_der().is_ok_and(|again| again == self.der))
+        // With a substituted validity, compare with the bytes that were parsed: everything but
+        // the validity is as in the original.
+        let parsed_from = self.substituted.as_deref().unwrap_or(&self.der);
+        Some(parsed.to_der().is_ok_and(|again| again == parsed_from))
+    }
+
+    /// Whether [`parsed`](Certificate::parsed) carries a substitute validity because the
+    /// encoded one is outside what `x509-cert` can represent (see there).
+    pub fn validity_substituted(&self) -> bool {
+        self.substituted.is_some()
     }
 
     /// The summary; `None` when the strict parse failed.
@@ -210,6 +231,212 @@ where
         .get_extension::<T>()
         .map(|found| found.map(|(_critical, value)| value))
         .map_err(|e| format!("malformed or repeated {name} extension: {e}"))
+}
+
+/// What parsing a certificate's bytes gave.
+struct Parse {
+    parsed: Option<x509_cert::Certificate>,
+    info: Option<CertInfo>,
+    error: Option<String>,
+    substituted: Option<Vec<u8>>,
+}
+
+/// Strict parse, with the validity fallback described at [`Certificate::parsed`].
+fn parse(der: &[u8]) -> Parse {
+    let strict_error = match x509_cert::Certificate::from_der(der) {
+        Ok(cert) => {
+            return match summarize(&cert) {
+                Ok(info) => Parse {
+                    parsed: Some(cert),
+                    info: Some(info),
+                    error: None,
+                    substituted: None,
+                },
+                Err(reason) => Parse {
+                    parsed: Some(cert),
+                    info: None,
+                    error: Some(reason),
+                    substituted: None,
+                },
+            };
+        }
+        Err(e) => e.to_string(),
+    };
+    let failed = |error: String| Parse {
+        parsed: None,
+        info: None,
+        error: Some(error),
+        substituted: None,
+    };
+    // Only when the validity is what the strict parser cannot take: read it ourselves, and
+    // parse again with a representable stand-in. If that parse fails too, the problem was
+    // elsewhere: report the strict parser's error.
+    let Some((not_before, not_after, patched)) = validity::substitute(der) else {
+        return failed(strict_error);
+    };
+    let Ok(cert) = x509_cert::Certificate::from_der(&patched) else {
+        return failed(strict_error);
+    };
+    match summarize(&cert) {
+        Ok(mut info) => {
+            info.not_before = not_before;
+            info.not_after = not_after;
+            Parse {
+                parsed: Some(cert),
+                info: Some(info),
+                error: None,
+                substituted: Some(patched),
+            }
+        }
+        Err(reason) => Parse {
+            parsed: Some(cert),
+            info: None,
+            error: Some(reason),
+            substituted: Some(patched),
+        },
+    }
+}
+
+/// Validity times read from the original bytes, for those `der` cannot represent.
+mod validity {
+    use der::{Decode, Encode, Header, Length, Tag};
+    use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+
+    use crate::tlv::{self, Walker};
+
+    /// Two ASCII digits.
+    fn two(b: &[u8], at: usize) -> Option<u8> {
+        let hi = b.get(at).filter(|c| c.is_ascii_digit())?;
+        let lo = b.get(at + 1).filter(|c| c.is_ascii_digit())?;
+        Some((hi - b'0') * 10 + (lo - b'0'))
+    }
+
+    /// `MMDDHHMMSS` at `at` after the year, as a UTC date-time.
+    fn rest_of(b: &[u8], at: usize, year: i32) -> Option<OffsetDateTime> {
+        let month = Month::try_from(two(b, at)?).ok()?;
+        let date = Date::from_calendar_date(year, month, two(b, at + 2)?).ok()?;
+        let time = Time::from_hms(two(b, at + 4)?, two(b, at + 6)?, two(b, at + 8)?).ok()?;
+        Some(PrimitiveDateTime::new(date, time).assume_utc())
+    }
+
+    /// A UTCTime (`YYMMDDHHMMSSZ`; `YY` below 50 is 20YY, else 19YY: RFC 5280 4.1.2.5.1) or a
+    /// GeneralizedTime (`YYYYMMDDHHMMSS[.fff…]Z`, the fraction dropped: validity has whole
+    /// seconds) from its tag and content octets.
+    pub(super) fn read(tag: Tag, b: &[u8]) -> Option<OffsetDateTime> {
+        match tag {
+            Tag::UtcTime => {
+                if b.len() != 13 || b.get(12) != Some(&b'Z') {
+                    return None;
+                }
+                let yy = i32::from(two(b, 0)?);
+                rest_of(b, 2, if yy < 50 { 2000 + yy } else { 1900 + yy })
+            }
+            Tag::GeneralizedTime => {
+                let (body, fraction) = match b.strip_suffix(b"Z")? {
+                    whole if whole.len() == 14 => (whole, &[][..]),
+                    long => {
+                        let (body, dot_fraction) = long.split_at_checked(14)?;
+                        let fraction = dot_fraction.strip_prefix(b".")?;
+                        (body, fraction)
+                    }
+                };
+                if !fraction.iter().all(u8::is_ascii_digit) {
+                    return None;
+                }
+                let year = i32::from(two(body, 0)?) * 100 + i32::from(two(body, 2)?);
+                rest_of(body, 4, year)
+            }
+            _ => None,
+        }
+    }
+
+    /// A representable stand-in: the time clamped to 1970-01-01, as UTCTime before 2050 and
+    /// GeneralizedTime from then on (RFC 5280 4.1.2.5), whole seconds.
+    fn stand_in(t: OffsetDateTime) -> Option<Vec<u8>> {
+        let t = t.max(OffsetDateTime::UNIX_EPOCH);
+        let (y, m, d) = (t.year(), u8::from(t.month()), t.day());
+        let (hh, mm, ss) = (t.hour(), t.minute(), t.second());
+        let (tag, text) = if y < 2050 {
+            (
+                Tag::UtcTime,
+                format!("{:02}{m:02}{d:02}{hh:02}{mm:02}{ss:02}Z", y % 100),
+            )
+        } else {
+            (
+                Tag::GeneralizedTime,
+                format!("{y:04}{m:02}{d:02}{hh:02}{mm:02}{ss:02}Z"),
+            )
+        };
+        tlv_of(tag, text.as_bytes())
+    }
+
+    fn tlv_of(tag: Tag, content: &[u8]) -> Option<Vec<u8>> {
+        let mut out = Header::new(tag, Length::try_from(content.len()).ok()?)
+            .to_der()
+            .ok()?;
+        out.extend_from_slice(content);
+        Some(out)
+    }
+
+    /// The validity read from `der` (a certificate) and a copy of `der` whose validity is
+    /// replaced by representable stand-ins; `None` when the structure or the times are not
+    /// readable, or when the strict parser could represent both times (then the validity is
+    /// not what it rejected).
+    pub(super) fn substitute(der: &[u8]) -> Option<(OffsetDateTime, OffsetDateTime, Vec<u8>)> {
+        // Definite lengths only (re-framing must not turn BER into DER).
+        let definite = |t: &tlv::Tlv<'_>| {
+            t.content_offset.checked_add(t.content.len()) == t.offset.checked_add(t.raw.len())
+        };
+        let outer = tlv::single_sequence(der).ok()?;
+        let mut top = Walker::inside(&outer);
+        let tbs = top.next_tlv()?.ok()?;
+        if tbs.tag != Tag::Sequence || !definite(&outer) || !definite(&tbs) {
+            return None;
+        }
+        let mut fields = Walker::inside(&tbs);
+        let mut validity = fields.next_tlv()?.ok()?;
+        if tlv::is_context(validity.tag, 0) {
+            validity = fields.next_tlv()?.ok()?; // serial
+        }
+        for _ in 0..3 {
+            validity = fields.next_tlv()?.ok()?; // signature, issuer, validity
+        }
+        if validity.tag != Tag::Sequence {
+            return None;
+        }
+        let mut times = Walker::inside(&validity);
+        let nb = times.next_tlv()?.ok()?;
+        let na = times.next_tlv()?.ok()?;
+        if !times.is_empty() {
+            return None;
+        }
+        let not_before = read(nb.tag, nb.content)?;
+        let not_after = read(na.tag, na.content)?;
+        let strict_ok = |t: &tlv::Tlv<'_>| x509_cert::time::Time::from_der(t.raw).is_ok();
+        if strict_ok(&nb) && strict_ok(&na) {
+            return None;
+        }
+        let mut new_validity = stand_in(not_before)?;
+        new_validity.extend(stand_in(not_after)?);
+        let new_validity = tlv_of(Tag::Sequence, &new_validity)?;
+        // Splice: the tbs content around the validity, then the outer content around the tbs.
+        let v_start = validity.offset.checked_sub(tbs.content_offset)?;
+        let v_end = v_start.checked_add(validity.raw.len())?;
+        let mut tbs_content = tbs.content.get(..v_start)?.to_vec();
+        tbs_content.extend_from_slice(&new_validity);
+        tbs_content.extend_from_slice(tbs.content.get(v_end..)?);
+        let mut outer_content = tlv_of(Tag::Sequence, &tbs_content)?;
+        let t_end = tbs
+            .offset
+            .checked_sub(outer.content_offset)?
+            .checked_add(tbs.raw.len())?;
+        outer_content.extend_from_slice(outer.content.get(t_end..)?);
+        Some((
+            not_before,
+            not_after,
+            tlv_of(Tag::Sequence, &outer_content)?,
+        ))
+    }
 }
 
 /// Builds the [`CertInfo`] of a parsed certificate.
@@ -263,8 +490,7 @@ fn summarize(cert: &x509_cert::Certificate) -> Result<CertInfo, String> {
 /// The [`crate::sort_for_store`] group (0 root, 1 intermediate, 2 other) and subject of a
 /// certificate, `None` when the strict parse fails.
 pub(crate) fn sort_class(der: &[u8]) -> Option<(u8, String)> {
-    let cert = x509_cert::Certificate::from_der(der).ok()?;
-    let info = summarize(&cert).ok()?;
+    let info = parse(der).info?;
     let class = if info.self_issued && (info.is_ca || !info.has_basic_constraints) {
         0
     } else if info.is_ca {
@@ -355,6 +581,32 @@ mod tests {
         assert_eq!(bit_len(&[0x01]), Some(1));
         assert_eq!(bit_len(&[0x00]), None);
         assert_eq!(hex_upper(&[0x0a, 0xff]), "0AFF");
+    }
+
+    #[test]
+    fn validity_times_der_cannot_represent() {
+        use time::macros::datetime;
+        let utc = |s: &str| validity::read(Tag::UtcTime, s.as_bytes());
+        let gen_ = |s: &str| validity::read(Tag::GeneralizedTime, s.as_bytes());
+        assert_eq!(
+            utc("500101120100Z"),
+            Some(datetime!(1950-01-01 12:01:00 UTC))
+        );
+        assert_eq!(
+            utc("491231235959Z"),
+            Some(datetime!(2049-12-31 23:59:59 UTC))
+        );
+        assert_eq!(utc("5001011201Z"), None);
+        assert_eq!(
+            gen_("20240401000000.999Z"),
+            Some(datetime!(2024-04-01 0:00 UTC))
+        );
+        assert_eq!(
+            gen_("20240401000000Z"),
+            Some(datetime!(2024-04-01 0:00 UTC))
+        );
+        assert_eq!(gen_("20240401000000.Z1"), None);
+        assert_eq!(gen_("20241301000000Z"), None);
     }
 
     #[test]

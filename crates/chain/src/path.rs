@@ -41,19 +41,33 @@
 //!   cRLSign whose own path (revocation included) leads to the same trust anchor. CRLs are
 //!   never fetched, and there is no OCSP.
 //!
+//! * The RFC 5280 section 4 certificate profile (module `profile`): positive serial numbers,
+//!   non-empty issuer, non-empty CA subject, a critical subjectAltName when the subject is
+//!   empty, authorityKeyIdentifier (present when not self-issued, non-critical),
+//!   subjectKeyIdentifier (present in CAs, non-critical), keyCertSign only with cA,
+//!   nameConstraints only in CAs and critical, dNSName syntax; malformed dNSName constraints
+//!   and names that are not DNS names or mailboxes cannot satisfy a name constraint; a wildcard
+//!   dNSName is excluded when a name it matches would be. CRLs need a non-critical cRLNumber
+//!   (RFC 5280 5.2.3). Validity is compared at whole seconds.
+//!
 //! # Trust anchors
 //!
-//! A trust anchor is a name and a key. Its own validity period, basicConstraints,
-//! pathLenConstraint, keyUsage and policies are not enforced (RFC 5280 6.1 takes the anchor as
-//! input, not as a certificate of the path). What is enforced: its EKU restriction
+//! A trust anchor is a name and a key (RFC 5280 6.1 takes it as input, not as a certificate of
+//! the path); its pathLenConstraint and policies are not enforced. What is enforced: its
+//! validity period (as Windows, OpenSSL, Go and pyca/cryptography do); no unknown critical
+//! extension; the profile rules real roots keep (module `profile`: not the serial number,
+//! subjectKeyIdentifier presence, basicConstraints or nameConstraints criticality, which old
+//! Windows roots break); when it issues the path, basicConstraints, if present, with cA and
+//! keyUsage, if present, with keyCertSign; its EKU restriction
 //! ([`TrustAnchor::with_purposes`], the Windows store property) and, as Windows does, an
 //! extKeyUsage extension in the anchor certificate; and the anchor's nameConstraints extension
 //! constrains the path (as RFC 5937 allows). A leaf that is itself a trust anchor is a path of
-//! one: only its validity period, the purpose, the names asked for and the EKU restriction are
-//! checked.
+//! one: its validity period, the anchor profile rules, unknown critical extensions, the
+//! purpose, the names asked for and the EKU restriction are checked.
 
 mod name;
 mod policy;
+mod profile;
 mod revocation;
 mod view;
 
@@ -495,6 +509,8 @@ impl<'a> Validator<'a> {
         options: &Options,
     ) -> Result<VerifiedPath, Invalid> {
         check_validity(leaf, options.time)?;
+        profile::check(leaf, profile::Role::Anchor)?;
+        profile::check_unknown_critical(leaf)?;
         check_anchor_purpose(anchor, leaf, options.purpose)?;
         check_leaf(leaf, options)?;
         Ok(VerifiedPath {
@@ -773,6 +789,7 @@ impl<'a> Validator<'a> {
         let options = s.options;
         let n = chain.len();
         check_anchor_purpose(anchor, anchor_view, options.purpose)?;
+        profile::check_anchor_issuer(anchor_view, options.time)?;
         let mut warnings: Vec<PathWarning> = Vec::new();
         let mut max_path_length = n;
         let mut policy = PolicyState::new(
@@ -834,6 +851,16 @@ impl<'a> Validator<'a> {
                 working_params,
                 options.revocation,
             )?;
+            // The RFC 5280 section 4 profile (see `profile`), after revocation: a revoked
+            // certificate is reported as revoked.
+            profile::check(
+                cert,
+                if is_leaf {
+                    profile::Role::Leaf
+                } else {
+                    profile::Role::Intermediate
+                },
+            )?;
             // (b), (c): name constraints (not for self-issued intermediates).
             if is_leaf || !cert.self_issued {
                 for (nc, ca) in &constraints {
@@ -853,13 +880,7 @@ impl<'a> Validator<'a> {
                 .process(cert, i, n)
                 .map_err(|d| invalid(Reason::Policy, cert, d))?;
             // 6.1.4 (o), 6.1.5 (f): critical extensions.
-            if let Some(oid) = cert.unknown_critical {
-                return Err(invalid(
-                    Reason::UnknownCriticalExtension,
-                    cert,
-                    format!("critical extension {oid}"),
-                ));
-            }
+            profile::check_unknown_critical(cert)?;
             if is_leaf {
                 break;
             }
@@ -934,6 +955,10 @@ fn not_ca(cert: &View<'_>) -> Invalid {
 }
 
 fn check_validity(cert: &View<'_>, at: OffsetDateTime) -> Result<(), Invalid> {
+    // Validity has whole seconds (RFC 5280 4.1.2.5): compare at that granularity, so a
+    // certificate is valid during all of its notAfter second (the interpretation Web PKI
+    // compliance practice uses; x509-limbo `rfc5280::validity::notafter-fractional`).
+    let at = at.replace_nanosecond(0).unwrap_or(at);
     if at < cert.not_before {
         return Err(invalid(
             Reason::NotYetValid,

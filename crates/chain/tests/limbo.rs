@@ -2,7 +2,9 @@
 //! `tests/x509_limbo.rs`: every case either agrees with its expected result or is listed, with
 //! a reason, in `tests/data/limbo-exceptions.tsv`. The test fails on an unlisted divergence,
 //! on a listed case that now agrees (shrink the list), and on any false accept in the
-//! `rfc5280`, `pathlen`, `crl`, `cve` and `pathological` families. Prints a summary.
+//! `rfc5280`, `pathlen`, `crl`, `cve` and `pathological` families unless its reason starts
+//! with `KNOWN FALSE ACCEPT` (a release blocker being worked on) or `DELIBERATE:` (a decided
+//! divergence, argued in the reason). Prints a summary.
 //! Skips with a message when the corpus is absent.
 
 #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)] // test code
@@ -132,6 +134,7 @@ fn x509_limbo() {
     let mut problems = Vec::new();
     let mut slowest = (0.0f64, String::new());
     let mut known_false_accepts = Vec::new();
+    let mut deliberate = Vec::new();
     for case in limbo["testcases"].as_array().unwrap() {
         let id = case["id"].as_str().unwrap().to_string();
         let family = id.split("::").next().unwrap().to_string();
@@ -158,9 +161,13 @@ fn x509_limbo() {
                 if actual == "SUCCESS" && strict_family {
                     if reason.starts_with("KNOWN FALSE ACCEPT") {
                         known_false_accepts.push(id.clone());
+                    } else if reason.starts_with("DELIBERATE:") {
+                        // A decided, argued divergence (trust anchor leniency for real root
+                        // stores, or a case the corpus contradicts elsewhere): not a blocker.
+                        deliberate.push(id.clone());
                     } else {
                         problems.push(format!(
-                            "{id}: a false accept in this family must be marked KNOWN FALSE ACCEPT"
+                            "{id}: a false accept in this family must be marked KNOWN FALSE ACCEPT or DELIBERATE:"
                         ));
                     }
                 }
@@ -197,6 +204,11 @@ fn x509_limbo() {
         "  known false accepts still open ({}): {}",
         known_false_accepts.len(),
         known_false_accepts.join(", ")
+    );
+    println!(
+        "  deliberate accepts of expected failures ({}): {}",
+        deliberate.len(),
+        deliberate.join(", ")
     );
     assert!(
         problems.is_empty(),

@@ -196,6 +196,37 @@ fn subject_names<'n>(cert: &'n View<'_>) -> Vec<Subject<'n>> {
     names
 }
 
+/// Whether `name` has the preferred name syntax of RFC 1034 3.5 as modified by RFC 1123 2.1,
+/// which RFC 5280 4.2.1.6 and 4.2.1.10 require of dNSName: labels of ASCII letters, digits and
+/// hyphens, 1 to 63 octets each, 253 in all (one trailing `.` tolerated). So no empty label
+/// (`.example.com`, `a..b`), no underscore. With `wildcard`, the leftmost label may be `*`
+/// (the RFC 6125 6.4.3 practice for subjectAltName; never in a constraint).
+pub(crate) fn is_dns_name(name: &str, wildcard: bool) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name);
+    if name.is_empty() || name.len() > 253 {
+        return false;
+    }
+    name.split('.').enumerate().all(|(i, label)| {
+        (wildcard && i == 0 && label == "*" && name.len() > 2)
+            || (!label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+    })
+}
+
+/// Whether `mailbox` can be an RFC 5280 4.2.1.6 rfc822Name (an RFC 5321 Mailbox), as far as
+/// name constraints need: `local@domain` with both parts non-empty and no further `@` outside
+/// a quoted local part.
+fn is_mailbox(mailbox: &str) -> bool {
+    let Some((local, domain)) = split_mailbox(mailbox) else {
+        return false;
+    };
+    let quoted = local.len() >= 2 && local.starts_with('"') && local.ends_with('"');
+    !local.is_empty() && !domain.is_empty() && (quoted || !local.contains('@'))
+}
+
 /// Splits `local@domain` at the last `@`.
 pub(crate) fn split_mailbox(mailbox: &str) -> Option<(&str, &str)> {
     mailbox.rsplit_once('@')
@@ -221,18 +252,23 @@ fn ends_with_ignore_case(s: &str, suffix: &str) -> bool {
         && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
 }
 
-/// dNSName constraint: the name itself or any name below it (label boundary); a leading `.`
-/// means only names below. An empty constraint matches every name.
-fn dns_matches(name: &str, constraint: &str) -> bool {
+/// dNSName constraint (RFC 5280 4.2.1.10): the name itself or any name below it (label
+/// boundary). An empty constraint matches every name. `None` when the constraint is not a DNS
+/// name: a leading `.` is URI and rfc822Name syntax, not dNSName syntax, so `.example.com` is
+/// malformed (rejected, as pyca/cryptography does; OpenSSL reads it as "below example.com").
+fn dns_matches(name: &str, constraint: &str) -> Option<bool> {
+    if !constraint.is_empty() && !is_dns_name(constraint, false) {
+        return None;
+    }
+    Some(dns_within(name, constraint))
+}
+
+/// `name` equals `constraint` or lies below it (both syntactically valid).
+fn dns_within(name: &str, constraint: &str) -> bool {
     let name = name.strip_suffix('.').unwrap_or(name);
     let constraint = constraint.strip_suffix('.').unwrap_or(constraint);
     if constraint.is_empty() {
         return true;
-    }
-    if let Some(rest) = constraint.strip_prefix('.') {
-        return name.len() > rest.len() + 1
-            && ends_with_ignore_case(name, constraint)
-            && !rest.is_empty();
     }
     if name.eq_ignore_ascii_case(constraint) {
         return true;
@@ -289,13 +325,36 @@ fn ip_matches(ip: &[u8], constraint: &[u8]) -> Option<bool> {
 fn in_subtree(name: &Subject<'_>, base: &GeneralName) -> Option<bool> {
     match (name, base) {
         (Subject::Dn(n), GeneralName::DirectoryName(b)) => Some(n.within(&NormName::new(b))),
+        // A name that is not a mailbox cannot be shown to be inside (or outside) a subtree.
+        (Subject::Email(e), GeneralName::Rfc822Name(_)) if !is_mailbox(e) => None,
         (Subject::Email(e), GeneralName::Rfc822Name(c)) => Some(email_matches(e, c.as_str())),
-        (Subject::Dns(d), GeneralName::DnsName(c)) => Some(dns_matches(d, c.as_str())),
+        (Subject::Dns(d), GeneralName::DnsName(_)) if !is_dns_name(d, true) => None,
+        (Subject::Dns(d), GeneralName::DnsName(c)) => dns_matches(d, c.as_str()),
         (Subject::Uri(u), GeneralName::UniformResourceIdentifier(c)) => uri_matches(u, c.as_str()),
         (Subject::Ip(ip), GeneralName::IpAddress(c)) => ip_matches(ip, c.as_bytes()),
         (n, b) if n.form() == form_of(b) => None,
         _ => Some(false),
     }
+}
+
+/// Whether a subject name may lie in an excluded subtree: as [`in_subtree`], and a wildcard
+/// dNSName `*.rest` is in the subtree when a name it matches would be (the excluded
+/// `bar.example.com` catches `*.example.com`: CVE-2025-61727, x509-limbo
+/// `rfc5280::nc::nc-forbids-dnsname-wildcard-san`).
+fn in_excluded(name: &Subject<'_>, base: &GeneralName) -> Option<bool> {
+    let direct = in_subtree(name, base)?;
+    if direct {
+        return Some(true);
+    }
+    if let (Subject::Dns(d), GeneralName::DnsName(c)) = (name, base)
+        && let Some(rest) = d.strip_prefix("*.")
+        && let Some((_, c_rest)) = c.as_str().split_once('.')
+    {
+        let rest = rest.strip_suffix('.').unwrap_or(rest);
+        let c_rest = c_rest.strip_suffix('.').unwrap_or(c_rest);
+        return Some(c_rest.eq_ignore_ascii_case(rest));
+    }
+    Some(false)
 }
 
 fn describe(name: &Subject<'_>, cert: &View<'_>) -> String {
@@ -387,7 +446,7 @@ pub(crate) fn check(
         }
         for subtree in excluded.iter().filter(|s| form_of(&s.base) == form) {
             spend()?;
-            match in_subtree(&name, &subtree.base) {
+            match in_excluded(&name, &subtree.base) {
                 Some(false) => {}
                 Some(true) => {
                     return Err(NcError::Violation(format!(
@@ -462,12 +521,42 @@ mod tests {
 
     #[test]
     fn dns_constraints() {
-        assert!(dns_matches("host.example.com", "example.com"));
-        assert!(dns_matches("example.com", "example.com"));
-        assert!(!dns_matches("badexample.com", "example.com"));
-        assert!(dns_matches("a.example.com", ".example.com"));
-        assert!(!dns_matches("example.com", ".example.com"));
-        assert!(dns_matches("anything", ""));
+        assert_eq!(dns_matches("host.example.com", "example.com"), Some(true));
+        assert_eq!(dns_matches("example.com", "example.com"), Some(true));
+        assert_eq!(dns_matches("badexample.com", "example.com"), Some(false));
+        assert_eq!(dns_matches("a.example.com", ".example.com"), None);
+        assert_eq!(dns_matches("a.example.com", "ex_ample.com"), None);
+        assert_eq!(dns_matches("anything", ""), Some(true));
+    }
+
+    #[test]
+    fn dns_syntax() {
+        assert!(is_dns_name("example.com", false));
+        assert!(is_dns_name("xn--bcher-kva.example.", false));
+        assert!(!is_dns_name(".example.com", false));
+        assert!(!is_dns_name("a..example.com", false));
+        assert!(!is_dns_name("under_score.example.com", false));
+        assert!(!is_dns_name("*.example.com", false));
+        assert!(is_dns_name("*.example.com", true));
+        assert!(!is_dns_name("a.*.example.com", true));
+        assert!(!is_dns_name("", true));
+        assert!(is_mailbox("a@example.com"));
+        assert!(is_mailbox("\"a@b\"@example.com"));
+        assert!(!is_mailbox("invalid@address@example.com"));
+        assert!(!is_mailbox("@example.com"));
+    }
+
+    #[test]
+    fn wildcard_against_excluded() {
+        let excluded = |c: &str| GeneralName::DnsName(c.to_owned().try_into().unwrap());
+        let wild = Subject::Dns("*.example.com");
+        assert_eq!(in_excluded(&wild, &excluded("bar.example.com")), Some(true));
+        assert_eq!(in_excluded(&wild, &excluded("example.com")), Some(true));
+        assert_eq!(
+            in_excluded(&wild, &excluded("a.bar.example.com")),
+            Some(false)
+        );
+        assert_eq!(in_excluded(&wild, &excluded("example.org")), Some(false));
     }
 
     #[test]

@@ -132,6 +132,20 @@ impl<'a> Crl<'a> {
                 e.extn_id
             ));
         }
+        // RFC 5280 5.2.3: conforming CRL issuers MUST include cRLNumber, marked non-critical.
+        // A CRL without it (or with it critical) is not a conforming CRL: unusable.
+        if problem.is_none() {
+            match exts.iter().find(|e| e.extn_id == oids::ID_CE_CRL_NUMBER) {
+                None => {
+                    problem = Some("it has no cRLNumber extension (rfc 5280 5.2.3)".to_owned());
+                }
+                Some(e) if e.critical => {
+                    problem =
+                        Some("its cRLNumber extension is critical (rfc 5280 5.2.3)".to_owned());
+                }
+                Some(_) => {}
+            }
+        }
         let idp = match exts
             .iter()
             .find(|e| e.extn_id == ID_CE_ISSUING_DISTRIBUTION_POINT)

@@ -107,6 +107,10 @@ pub(crate) struct View<'a> {
     pub crl_dps: Option<Vec<DistributionPoint>>,
     /// The first critical extension this validator does not process.
     pub unknown_critical: Option<ObjectIdentifier>,
+    /// Every extension marked critical.
+    pub critical: Vec<ObjectIdentifier>,
+    /// Whether there is an authorityKeyIdentifier extension (with or without keyIdentifier).
+    pub has_aki: bool,
 }
 
 /// A CertRef for a certificate.
@@ -242,6 +246,11 @@ impl<'a> View<'a> {
                 ),
             ));
         }
+        let critical: Vec<ObjectIdentifier> = exts
+            .iter()
+            .filter(|e| e.critical)
+            .map(|e| e.extn_id)
+            .collect();
         let unknown_critical = exts
             .iter()
             .find(|e| e.critical && !KNOWN.contains(&e.extn_id))
@@ -306,6 +315,7 @@ impl<'a> View<'a> {
             not_before: info.not_before,
             not_after: info.not_after,
             ski: ski.map(|s| s.0.as_bytes().to_vec()),
+            has_aki: aki.is_some(),
             aki: aki.and_then(|a| a.key_identifier.map(|k| k.as_bytes().to_vec())),
             basic: get(cert, exts)?,
             key_usage: get(cert, exts)?,
@@ -323,12 +333,18 @@ impl<'a> View<'a> {
             inhibit_any,
             crl_dps: dps.map(|d| d.0),
             unknown_critical,
+            critical,
         })
     }
 
     /// basicConstraints cA on a version 3 certificate.
     pub(crate) fn is_ca(&self) -> bool {
         self.v3 && self.basic.as_ref().is_some_and(|b| b.ca)
+    }
+
+    /// Whether the extension `oid` is present and marked critical.
+    pub(crate) fn is_critical(&self, oid: ObjectIdentifier) -> bool {
+        self.critical.contains(&oid)
     }
 
     /// The key's parameters are absent (DSA parameter inheritance, RFC 5280 6.1.4 (f)).
