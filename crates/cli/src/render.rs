@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde::Serialize;
 use smimetrust_chain::{Certificate, Object, ObjectKind};
-use smimetrust_sst::{Property, prop};
+use smimetrust_sst::{Property, PropertyValue, prop};
 use time::format_description::well_known::Rfc3339;
 
 use crate::error::{CliError, Result};
@@ -129,32 +129,26 @@ fn entry(index: usize, o: &Object) -> Entry {
     let sha1 = cert.sha1();
     let mut warnings = Vec::new();
 
-    let friendly_name =
-        property_of(&o.properties, prop::FRIENDLY_NAME).and_then(|p| match p.value() {
-            Ok(smimetrust_sst::PropertyValue::Text(t)) => Some(t),
-            Ok(_) => None,
-            Err(e) => {
-                warnings.push(Warning {
-                    code: e.code(),
-                    message: e.to_string(),
-                });
-                None
-            }
-        });
-    let eku_restriction =
-        property_of(&o.properties, prop::ENHKEY_USAGE).and_then(|p| match p.value() {
-            Ok(smimetrust_sst::PropertyValue::Oids(oids)) => {
-                Some(oids.iter().map(ToString::to_string).collect())
-            }
-            Ok(_) => None,
-            Err(e) => {
-                warnings.push(Warning {
-                    code: e.code(),
-                    message: e.to_string(),
-                });
-                None
-            }
-        });
+    // A property that does not decode is shown as null, with a warning.
+    let mut decoded = |id: u32| match property_of(&o.properties, id).map(Property::value) {
+        Some(Ok(value)) => Some(value),
+        Some(Err(e)) => {
+            warnings.push(Warning {
+                code: e.code(),
+                message: e.to_string(),
+            });
+            None
+        }
+        None => None,
+    };
+    let friendly_name = match decoded(prop::FRIENDLY_NAME) {
+        Some(PropertyValue::Text(t)) => Some(t),
+        _ => None,
+    };
+    let eku_restriction = match decoded(prop::ENHKEY_USAGE) {
+        Some(PropertyValue::Oids(oids)) => Some(oids.iter().map(ToString::to_string).collect()),
+        _ => None,
+    };
     if let Some(p) = property_of(&o.properties, prop::SHA1_HASH)
         && p.data != sha1
     {
