@@ -48,8 +48,8 @@ pub use cert::{CertInfo, Certificate, KeyInfo, SignedParts, signed_parts};
 pub use error::Error;
 pub use load::{load, load_bytes};
 pub use path::{
-    Budget, Options, PathWarning, PolicyOptions, Purpose, Revocation, TrustAnchor, Validator,
-    VerifiedPath,
+    Budget, Options, PathWarning, PolicyOptions, Profile, Purpose, Revocation, TrustAnchor,
+    Validator, VerifiedPath,
 };
 pub use reason::{CertRef, Invalid, Reason};
 

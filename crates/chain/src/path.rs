@@ -50,6 +50,9 @@
 //!   dNSName is excluded when a name it matches would be. CRLs need a non-critical cRLNumber
 //!   (RFC 5280 5.2.3). Validity is compared at whole seconds.
 //!
+//! * With [`Options::profile`] set to [`Profile::WebPki`] (module `webpki`), the CA/Browser
+//!   Forum Baseline Requirements server-certificate profile too.
+//!
 //! # Trust anchors
 //!
 //! A trust anchor is a name and a key (RFC 5280 6.1 takes it as input, not as a certificate of
@@ -70,6 +73,7 @@ mod policy;
 mod profile;
 mod revocation;
 mod view;
+mod webpki;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -257,6 +261,27 @@ pub enum Revocation {
     Required,
 }
 
+/// Which certificate profile is enforced on top of RFC 5280 path validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Profile {
+    /// RFC 5280 and its section 4 profile only (see the [module docs](self)).
+    #[default]
+    Rfc5280,
+    /// Also the CA/Browser Forum Baseline Requirements server-certificate profile, as
+    /// pyca/cryptography's server verifier and rustls-webpki apply it (x509-limbo's `webpki`
+    /// family): key and signature algorithms on the whole path (RSA keys of 2048+ bits
+    /// divisible by 8, ECDSA P-256/384/521; SHA-256/384/512 signatures; no DSA, no SHA-1),
+    /// root CAs without extKeyUsage and with a keyIdentifier-only authorityKeyIdentifier equal
+    /// to the subjectKeyIdentifier, nameConstraints with a non-empty subtree list, a
+    /// well-formed authorityInfoAccess, and, for [`Purpose::Server`], a leaf with a
+    /// non-critical extKeyUsage holding serverAuth and not anyExtendedKeyUsage, without cA,
+    /// and with a critical subjectAltName only when the subject is empty. Not checked: the
+    /// commonName consistency rule (BR 7.1.4.3) and wildcards over multi-label public
+    /// suffixes (which need the Public Suffix List).
+    WebPki,
+}
+
 /// What to validate for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -280,11 +305,14 @@ pub struct Options {
     pub budget: Budget,
     /// Revocation checking.
     pub revocation: Revocation,
+    /// The certificate profile enforced on top of RFC 5280 (default [`Profile::Rfc5280`]:
+    /// RFC 5280 alone).
+    pub profile: Profile,
 }
 
 impl Options {
     /// Defaults at `time`: purpose S/MIME, no name to match, initial policy set anyPolicy, the
-    /// default algorithm policy and budget, CRLs checked where given.
+    /// default algorithm policy and budget, CRLs checked where given, the RFC 5280 profile.
     pub fn at(time: OffsetDateTime) -> Self {
         Options {
             time,
@@ -296,6 +324,7 @@ impl Options {
             algorithms: AlgorithmPolicy::DEFAULT,
             budget: Budget::default(),
             revocation: Revocation::default(),
+            profile: Profile::default(),
         }
     }
 }
@@ -511,6 +540,10 @@ impl<'a> Validator<'a> {
         check_validity(leaf, options.time)?;
         profile::check(leaf, profile::Role::Anchor)?;
         profile::check_unknown_critical(leaf)?;
+        if options.profile == Profile::WebPki {
+            webpki::check(leaf, profile::Role::Anchor, options.purpose)?;
+            webpki::check(leaf, profile::Role::Leaf, options.purpose)?;
+        }
         check_anchor_purpose(anchor, leaf, options.purpose)?;
         check_leaf(leaf, options)?;
         Ok(VerifiedPath {
@@ -790,6 +823,9 @@ impl<'a> Validator<'a> {
         let n = chain.len();
         check_anchor_purpose(anchor, anchor_view, options.purpose)?;
         profile::check_anchor_issuer(anchor_view, options.time)?;
+        if options.profile == Profile::WebPki {
+            webpki::check(anchor_view, profile::Role::Anchor, options.purpose)?;
+        }
         let mut warnings: Vec<PathWarning> = Vec::new();
         let mut max_path_length = n;
         let mut policy = PolicyState::new(
@@ -853,14 +889,15 @@ impl<'a> Validator<'a> {
             )?;
             // The RFC 5280 section 4 profile (see `profile`), after revocation: a revoked
             // certificate is reported as revoked.
-            profile::check(
-                cert,
-                if is_leaf {
-                    profile::Role::Leaf
-                } else {
-                    profile::Role::Intermediate
-                },
-            )?;
+            let role = if is_leaf {
+                profile::Role::Leaf
+            } else {
+                profile::Role::Intermediate
+            };
+            profile::check(cert, role)?;
+            if options.profile == Profile::WebPki {
+                webpki::check(cert, role, options.purpose)?;
+            }
             // (b), (c): name constraints (not for self-issued intermediates).
             if is_leaf || !cert.self_issued {
                 for (nc, ca) in &constraints {

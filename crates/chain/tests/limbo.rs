@@ -15,7 +15,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use serde_json::Value;
-use smimetrust_chain::path::{Options, Purpose, TrustAnchor, Validator};
+use smimetrust_chain::path::{Options, Profile, Purpose, TrustAnchor, Validator};
 use smimetrust_chain::{Certificate, ObjectKind};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -105,6 +105,10 @@ fn run(case: &Value) -> Outcome {
             "RFC822" => options.email = Some(value),
             other => panic!("peer name kind {other}"),
         }
+    }
+    // rustls-webpki's harness runs the `webpki::` cases with its CA/B Forum server profile.
+    if case["id"].as_str().unwrap().starts_with("webpki::") {
+        options.profile = Profile::WebPki;
     }
     let verifier = smimetrust_chain::sig::default_verifier();
     let validator = Validator::new(&anchors, &pool, &crls, verifier);
