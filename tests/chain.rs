@@ -258,3 +258,32 @@ fn revocation_modes() {
     let out = run("required").code(1);
     assert_eq!(out.json()["code"], "revocation-unknown");
 }
+
+#[test]
+fn the_webpki_profile_rejects_an_smime_leaf_for_server_use() {
+    let d = Dir::new();
+    let ca = demo().join("ca");
+    let alice = demo().join("leaves/alice.pem");
+    let root = ca.join("root.cer");
+    let base = [
+        "chain",
+        "verify",
+        s(&alice),
+        "--trust",
+        s(&root),
+        "--intermediates",
+        s(&ca),
+        "--at",
+        AT,
+        "--format",
+        "json",
+    ];
+    d.run(&base).code(0);
+    let mut args = base.to_vec();
+    args.extend_from_slice(&["--purpose", "server", "--profile", "webpki"]);
+    let out = d.run(&args).code(1);
+    assert_eq!(out.json()["code"], "extended-key-usage");
+    args.truncate(base.len());
+    args.extend_from_slice(&["--profile", "nonsense"]);
+    d.run(&args).code(2);
+}

@@ -94,6 +94,10 @@ pub struct ChainVerifyArgs {
     /// Do not let anyPolicy match (initial-any-policy-inhibit).
     #[arg(long)]
     pub inhibit_any_policy: bool,
+    /// Validation profile: RFC 5280 (default), or the CA/Browser Forum server-certificate
+    /// rules on top of it (with --purpose server).
+    #[arg(long, value_enum, default_value_t)]
+    pub profile: ProfileArg,
     /// Which certificates need revocation status from the CRLs given.
     #[arg(long, value_enum, default_value_t)]
     pub revocation: RevocationMode,
@@ -102,6 +106,16 @@ pub struct ChainVerifyArgs {
     pub strict: bool,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// Validation profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ProfileArg {
+    /// RFC 5280 with the S/MIME profile.
+    #[default]
+    Rfc5280,
+    /// RFC 5280 plus the CA/Browser Forum Baseline Requirements for TLS server certificates.
+    Webpki,
 }
 
 /// Revocation checking against the CRLs given (no network fetch).

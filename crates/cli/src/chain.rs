@@ -8,12 +8,12 @@ use const_oid::ObjectIdentifier;
 use rayon::prelude::*;
 use serde::Serialize;
 use smimetrust_chain::path::{
-    Options, PolicyOptions, Purpose as LibPurpose, Revocation, TrustAnchor, Validator,
+    Options, PolicyOptions, Profile, Purpose as LibPurpose, Revocation, TrustAnchor, Validator,
 };
 use smimetrust_chain::sig::AlgorithmPolicy;
 use smimetrust_chain::{Certificate, Loaded, ObjectKind};
 
-use crate::args::{ChainVerifyArgs, Format, Purpose, RevocationMode};
+use crate::args::{ChainVerifyArgs, Format, ProfileArg, Purpose, RevocationMode};
 use crate::error::{CliError, Result};
 use crate::render;
 
@@ -146,6 +146,10 @@ pub fn verify(args: &ChainVerifyArgs) -> Result<u8> {
         Purpose::Server => LibPurpose::Server,
         Purpose::Client => LibPurpose::Client,
         Purpose::Any => LibPurpose::Any,
+    };
+    options.profile = match args.profile {
+        ProfileArg::Rfc5280 => Profile::Rfc5280,
+        ProfileArg::Webpki => Profile::WebPki,
     };
     options.revocation = match args.revocation {
         RevocationMode::Off => Revocation::Off,
