@@ -409,3 +409,24 @@ fn convert_between_sst_p7b_and_pem() {
         .code(0);
     assert_eq!(&out.raw_stdout[..8], b"\0\0\0\0CERT");
 }
+
+#[test]
+fn the_committed_demo_store_is_what_create_makes() {
+    let d = Dir::new();
+    let ca = demo().join("ca");
+    d.run(&[
+        "sst",
+        "create",
+        "-o",
+        "rebuilt.sst",
+        s(&ca),
+        "--name",
+        "E963E8DAF0AC1326BC4C9198E595D406061C2DE1=Contoso Demo Root CA",
+        "--name",
+        "7B4FF124986A7B31B604E2124ADB13F4C0B5AE35=Contoso Demo S/MIME CA 2024",
+        "--name",
+        "8B99F5DBA45E942AF75B6973DDA8F54178A0AAFC=Contoso Demo S/MIME CA 2019 (expired)",
+    ])
+    .code(0);
+    assert!(d.read("rebuilt.sst") == fs::read(demo().join("contoso-cas.sst")).unwrap());
+}

@@ -15,7 +15,10 @@ use crate::render;
 /// Parses `--at` (RFC 3339); without it, now.
 pub fn parse_time(at: Option<&str>) -> Result<OffsetDateTime> {
     match at {
-        None => Ok(OffsetDateTime::now_utc()),
+        // Whole seconds: the time is printed back to the user.
+        None => Ok(OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .unwrap_or_else(|_| OffsetDateTime::now_utc())),
         Some(s) => OffsetDateTime::parse(s, &Rfc3339).map_err(|e| {
             CliError::new(
                 "usage",
