@@ -39,6 +39,7 @@ mod pem;
 pub mod pkcs7;
 mod reason;
 pub mod sig;
+mod store;
 mod tlv;
 
 use std::fmt;
@@ -52,6 +53,7 @@ pub use path::{
     Validator, VerifiedPath,
 };
 pub use reason::{CertRef, Invalid, Reason};
+pub use store::build_store;
 
 /// What an object is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use smimetrust_chain::{Input, Loaded, Object, ObjectKind, pkcs7};
-use smimetrust_sst::{Element, ElementKind, Store, prop};
+use smimetrust_sst::{Element, Store, prop};
 
 use crate::args::{ExtractFormat, Format, SstCommand, StoreFormat};
 use crate::error::{CliError, Result};
@@ -57,25 +57,9 @@ fn load(paths: &[PathBuf]) -> Result<Loaded> {
     Ok(loaded)
 }
 
-fn element_kind(kind: ObjectKind) -> ElementKind {
-    match kind {
-        ObjectKind::Crl => ElementKind::Crl,
-        ObjectKind::Ctl => ElementKind::Ctl,
-        _ => ElementKind::Certificate,
-    }
-}
-
-/// The store element for an object. Objects from a store keep their properties verbatim; with
-/// `fresh`, others get what Windows writes for a freshly imported certificate: the SHA-1
-/// hash property (3).
+/// See [`Object::to_element`]; errors become CLI errors.
 fn to_element(o: &Object, fresh: bool) -> Result<Element> {
-    let mut e = Element::new(element_kind(o.kind), o.der.clone())
-        .map_err(|e| CliError::sst(&o.source.name, &e))?;
-    e.properties = o.properties.clone();
-    if fresh && o.properties.is_empty() {
-        e.set_property(prop::SHA1_HASH, e.sha1().to_vec());
-    }
-    Ok(e)
+    o.to_element(fresh).map_err(CliError::chain)
 }
 
 fn target_format(out: &Path, to: Option<StoreFormat>) -> StoreFormat {
@@ -165,21 +149,15 @@ fn create(
         wanted.insert(parse_sha1(sha1)?, name.to_string());
     }
     let mut loaded = load(inputs)?;
-    smimetrust_chain::sort_for_store(&mut loaded.objects);
-    let mut elements = Vec::with_capacity(loaded.objects.len());
-    for o in &loaded.objects {
-        let mut e = to_element(o, true)?;
-        if let Some(name) = wanted.remove(&hex(&e.sha1())) {
-            e.set_friendly_name(&name);
-        }
-        elements.push(e);
-    }
-    if let Some((sha1, _)) = wanted.into_iter().next() {
+    let (store, unknown) =
+        smimetrust_chain::build_store(&mut loaded.objects, &wanted).map_err(CliError::chain)?;
+    if let Some(sha1) = unknown.into_iter().next() {
         return Err(CliError::new(
             "name-unknown-sha1",
             format!("--name {sha1}: no input certificate has this SHA-1 thumbprint"),
         ));
     }
+    let elements = store.elements;
     let listed: Vec<Object> = elements
         .iter()
         .zip(&loaded.objects)
