@@ -7,6 +7,7 @@ mod util;
 
 mod chain;
 mod check;
+mod exchange;
 mod sst;
 
 mod diagnostics {
@@ -45,6 +46,7 @@ mod diagnostics {
         all.extend(smimetrust_chain::Warning::CODES);
         all.extend(smimetrust_chain::audit::FINDING_CODES);
         all.extend(smimetrust_chain::sig::Weakness::CODES);
+        all.extend(smimetrust_exchange::CODES);
         all.extend(CLI_CODES);
         for code in &all {
             assert!(

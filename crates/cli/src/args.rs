@@ -28,6 +28,37 @@ pub enum Command {
     /// Certificate path validation (RFC 5280 with the S/MIME profile).
     #[command(subcommand)]
     Chain(ChainCommand),
+    /// Exchange Online: check a store before `Set-SmimeConfig -SMIMECertificateIssuingCA`.
+    #[command(subcommand)]
+    Exchange(ExchangeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExchangeCommand {
+    /// Will Exchange Online accept this store? Size limit, expired certificates, leaves in a CA
+    /// list, incomplete chains, duplicates, plus the rest of the `check` audit. Exit 0 ready,
+    /// 1 not ready, 2 usage or input error.
+    Preflight(PreflightArgs),
+}
+
+/// `smimetrust exchange preflight`
+#[derive(Debug, Args)]
+pub struct PreflightArgs {
+    /// One .sst (checked as it is, byte for byte), or any inputs, built into a store as
+    /// `sst create` would.
+    #[arg(required = true, value_name = "STORE|INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// The upload time (RFC 3339); default now.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// The largest value Exchange accepts (70,000 bytes, as seen in Exchange's code).
+    #[arg(long, value_name = "N", default_value_t = 70_000)]
+    pub max_bytes: usize,
+    /// Warn about certificates expiring within this window.
+    #[arg(long, value_name = "DURATION", default_value = "30d")]
+    pub expiring_within: String,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, Subcommand)]

@@ -28,7 +28,7 @@ pub fn parse_time(at: Option<&str>) -> Result<OffsetDateTime> {
     }
 }
 
-fn parse_window(s: &str) -> Result<time::Duration> {
+pub fn parse_window(s: &str) -> Result<time::Duration> {
     let d = humantime::parse_duration(s).map_err(|e| {
         CliError::new(
             "usage",
@@ -37,15 +37,6 @@ fn parse_window(s: &str) -> Result<time::Duration> {
     })?;
     time::Duration::try_from(d)
         .map_err(|_| CliError::new("usage", format!("--expiring-within {s:?}: too long")))
-}
-
-#[derive(Serialize)]
-struct JsonFinding<'a> {
-    code: &'a str,
-    severity: &'a str,
-    sha1: Option<&'a str>,
-    subject: Option<&'a str>,
-    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -63,7 +54,7 @@ struct JsonSummary {
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
-    findings: Vec<JsonFinding<'a>>,
+    findings: Vec<render::JsonFinding<'a>>,
     summary: JsonSummary,
 }
 
@@ -99,17 +90,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     match args.format {
         Format::Json => {
             let json = JsonReport {
-                findings: report
-                    .findings
-                    .iter()
-                    .map(|f| JsonFinding {
-                        code: f.code,
-                        severity: f.severity.as_str(),
-                        sha1: f.sha1.as_deref(),
-                        subject: f.subject.as_deref(),
-                        message: &f.message,
-                    })
-                    .collect(),
+                findings: render::json_findings(&report.findings),
                 summary: JsonSummary {
                     certificates: s.certificates,
                     roots: s.roots,
@@ -126,18 +107,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
         }
         Format::Human => {
             let mut w = || -> io::Result<()> {
-                for f in &report.findings {
-                    write!(out, "{}[{}]", f.severity.as_str(), f.code)?;
-                    if let Some(sha1) = &f.sha1 {
-                        write!(
-                            out,
-                            " {} {}",
-                            sha1,
-                            render::printable(f.subject.as_deref().unwrap_or("(unparsed)"))
-                        )?;
-                    }
-                    writeln!(out, "\n    {}", render::printable(&f.message))?;
-                }
+                render::human_findings(&mut out, &report.findings)?;
                 writeln!(
                     out,
                     "{} certificate{} ({} root, {} intermediate, {} leaf) at {}: {} error{}, {} warning{}{}",

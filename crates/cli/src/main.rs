@@ -15,6 +15,7 @@ mod args;
 mod chain;
 mod check;
 mod error;
+mod exchange;
 mod output;
 mod render;
 mod sst;
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         args::Command::Sst(cmd) => sst::run(cmd),
         args::Command::Check(cmd) => check::run(&cmd),
         args::Command::Chain(args::ChainCommand::Verify(cmd)) => chain::verify(&cmd),
+        args::Command::Exchange(args::ExchangeCommand::Preflight(cmd)) => exchange::preflight(&cmd),
     };
     match result {
         Ok(code) => ExitCode::from(code),

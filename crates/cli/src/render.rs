@@ -300,3 +300,46 @@ pub fn json(out: &mut impl Write, value: &impl Serialize) -> Result<()> {
         .map_err(|e| CliError::stdout(e.into()))
         .and_then(|()| writeln!(out).map_err(CliError::stdout))
 }
+
+/// The JSON shape of an audit or preflight finding.
+#[derive(Debug, Serialize)]
+pub struct JsonFinding<'a> {
+    pub code: &'a str,
+    pub severity: &'a str,
+    pub sha1: Option<&'a str>,
+    pub subject: Option<&'a str>,
+    pub message: &'a str,
+}
+
+pub fn json_findings(findings: &[smimetrust_chain::audit::Finding]) -> Vec<JsonFinding<'_>> {
+    findings
+        .iter()
+        .map(|f| JsonFinding {
+            code: f.code,
+            severity: f.severity.as_str(),
+            sha1: f.sha1.as_deref(),
+            subject: f.subject.as_deref(),
+            message: &f.message,
+        })
+        .collect()
+}
+
+/// One block per finding: `severity[code] SHA1 SUBJECT`, then the message indented.
+pub fn human_findings(
+    out: &mut impl Write,
+    findings: &[smimetrust_chain::audit::Finding],
+) -> std::io::Result<()> {
+    for f in findings {
+        write!(out, "{}[{}]", f.severity.as_str(), f.code)?;
+        if let Some(sha1) = &f.sha1 {
+            write!(
+                out,
+                " {} {}",
+                sha1,
+                printable(f.subject.as_deref().unwrap_or("(unparsed)"))
+            )?;
+        }
+        writeln!(out, "\n    {}", printable(&f.message))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! `smimetrust exchange …`
+
+use std::collections::BTreeMap;
+use std::io::{self, BufWriter, Write};
+
+use serde::Serialize;
+use smimetrust_exchange::Options;
+use smimetrust_sst::{Form, Store};
+
+use crate::args::{Format, PreflightArgs};
+use crate::error::{CliError, Result};
+use crate::render;
+
+#[derive(Serialize)]
+struct Summary {
+    bytes: usize,
+    max_bytes: usize,
+    certificates: usize,
+    errors: usize,
+    warnings: usize,
+    ready: bool,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    findings: Vec<render::JsonFinding<'a>>,
+    summary: Summary,
+}
+
+/// The store to upload: one `.sst` as it is, or the inputs built into a store.
+fn store_of(args: &PreflightArgs) -> Result<(Store, Vec<u8>)> {
+    if let [only] = args.inputs.as_slice() {
+        let bytes = crate::output::read(only)?;
+        if let Ok(view) = smimetrust_sst::parse(&bytes)
+            && view.form() == Form::Store
+        {
+            return Ok((view.to_owned(), bytes));
+        }
+    }
+    let inputs = args
+        .inputs
+        .iter()
+        .map(|p| crate::output::input(p))
+        .collect::<Result<Vec<_>>>()?;
+    let mut loaded = smimetrust_chain::load(&inputs).map_err(CliError::chain)?;
+    let mut stderr = io::stderr().lock();
+    for w in &loaded.warnings {
+        let _ = writeln!(stderr, "smimetrust: warning[{}]: {}", w.code, w.message);
+    }
+    let (store, _) = smimetrust_chain::build_store(&mut loaded.objects, &BTreeMap::new())
+        .map_err(CliError::chain)?;
+    let bytes = store.to_bytes().map_err(|e| CliError::sst("store", &e))?;
+    Ok((store, bytes))
+}
+
+pub fn preflight(args: &PreflightArgs) -> Result<u8> {
+    let mut options = Options::at(crate::check::parse_time(args.at.as_deref())?);
+    options.max_bytes = args.max_bytes;
+    options.expiring_within = crate::check::parse_window(&args.expiring_within)?;
+    let (store, bytes) = store_of(args)?;
+    let report = smimetrust_exchange::preflight(&store, &bytes, &options);
+    let mut out = BufWriter::new(io::stdout().lock());
+    match args.format {
+        Format::Json => render::json(
+            &mut out,
+            &JsonReport {
+                findings: render::json_findings(&report.findings),
+                summary: Summary {
+                    bytes: report.bytes,
+                    max_bytes: report.max_bytes,
+                    certificates: report.certificates,
+                    errors: report.errors,
+                    warnings: report.warnings,
+                    ready: report.ready(),
+                },
+            },
+        )?,
+        Format::Human => {
+            let mut w = || -> io::Result<()> {
+                render::human_findings(&mut out, &report.findings)?;
+                writeln!(
+                    out,
+                    "{} certificates, {} of {} bytes: {} error{}, {} warning{} — {}",
+                    report.certificates,
+                    report.bytes,
+                    report.max_bytes,
+                    report.errors,
+                    if report.errors == 1 { "" } else { "s" },
+                    report.warnings,
+                    if report.warnings == 1 { "" } else { "s" },
+                    if report.ready() {
+                        "ready for Set-SmimeConfig"
+                    } else {
+                        "Exchange Online would refuse this upload"
+                    }
+                )
+            };
+            w().map_err(CliError::stdout)?;
+        }
+    }
+    out.flush().map_err(CliError::stdout)?;
+    Ok(u8::from(!report.ready()))
+}
