@@ -19,21 +19,12 @@ use crate::render;
 
 const ANY_POLICY: &str = "2.5.29.32.0";
 
+/// Loads one group of arguments, naming the group in an error.
 fn load(paths: &[PathBuf], what: &str) -> Result<Loaded> {
-    let inputs = paths
-        .iter()
-        .map(|p| crate::output::input(p))
-        .collect::<Result<Vec<_>>>()?;
-    let loaded = smimetrust_chain::load(&inputs).map_err(|e| {
-        let mut err = CliError::chain(e);
+    crate::output::load(paths).map_err(|mut err| {
         err.message = format!("{what}: {}", err.message);
         err
-    })?;
-    let mut stderr = io::stderr().lock();
-    for w in &loaded.warnings {
-        let _ = writeln!(stderr, "smimetrust: warning[{}]: {}", w.code, w.message);
-    }
-    Ok(loaded)
+    })
 }
 
 fn policies(args: &[String]) -> Result<Vec<ObjectIdentifier>> {

@@ -61,17 +61,7 @@ struct JsonReport<'a> {
 pub fn run(args: &CheckArgs) -> Result<u8> {
     let time = parse_time(args.at.as_deref())?;
     let window = parse_window(&args.expiring_within)?;
-    let inputs = args
-        .inputs
-        .iter()
-        .map(|p| crate::output::input(p))
-        .collect::<Result<Vec<_>>>()?;
-    let loaded = smimetrust_chain::load(&inputs).map_err(CliError::chain)?;
-    let mut stderr = io::stderr().lock();
-    for w in &loaded.warnings {
-        let _ = writeln!(stderr, "smimetrust: warning[{}]: {}", w.code, w.message);
-    }
-    drop(stderr);
+    let loaded = crate::output::load(&args.inputs)?;
     let policy = if args.strict {
         AlgorithmPolicy::STRICT
     } else {

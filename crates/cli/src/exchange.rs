@@ -37,16 +37,7 @@ fn store_of(args: &PreflightArgs) -> Result<(Store, Vec<u8>)> {
             return Ok((view.to_owned(), bytes));
         }
     }
-    let inputs = args
-        .inputs
-        .iter()
-        .map(|p| crate::output::input(p))
-        .collect::<Result<Vec<_>>>()?;
-    let mut loaded = smimetrust_chain::load(&inputs).map_err(CliError::chain)?;
-    let mut stderr = io::stderr().lock();
-    for w in &loaded.warnings {
-        let _ = writeln!(stderr, "smimetrust: warning[{}]: {}", w.code, w.message);
-    }
+    let mut loaded = crate::output::load(&args.inputs)?;
     let (store, _) = smimetrust_chain::build_store(&mut loaded.objects, &BTreeMap::new())
         .map_err(CliError::chain)?;
     let bytes = store.to_bytes().map_err(|e| CliError::sst("store", &e))?;

@@ -36,6 +36,17 @@ pub fn input(path: &Path) -> Result<Input> {
     }
 }
 
+/// Loads path arguments with the one loader; its warnings go to standard error.
+pub fn load(paths: &[PathBuf]) -> Result<smimetrust_chain::Loaded> {
+    let inputs = paths.iter().map(|p| input(p)).collect::<Result<Vec<_>>>()?;
+    let loaded = smimetrust_chain::load(&inputs).map_err(CliError::chain)?;
+    let mut stderr = io::stderr().lock();
+    for w in &loaded.warnings {
+        let _ = writeln!(stderr, "smimetrust: warning[{}]: {}", w.code, w.message);
+    }
+    Ok(loaded)
+}
+
 /// Reads a whole input file (or standard input for `-`).
 pub fn read(path: &Path) -> Result<Vec<u8>> {
     match input(path)? {

@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use smimetrust_chain::{Input, Loaded, Object, ObjectKind, pkcs7};
+use smimetrust_chain::{Loaded, Object, ObjectKind, pkcs7};
 use smimetrust_sst::{Element, Store, prop};
 
 use crate::args::{ExtractFormat, Format, SstCommand, StoreFormat};
@@ -38,15 +38,8 @@ pub fn run(cmd: SstCommand) -> Result<u8> {
 
 /// Loads inputs with the one loader; warnings and dropped duplicates go to standard error.
 fn load(paths: &[PathBuf]) -> Result<Loaded> {
-    let inputs = paths
-        .iter()
-        .map(|p| output::input(p))
-        .collect::<Result<Vec<Input>>>()?;
-    let loaded = smimetrust_chain::load(&inputs).map_err(CliError::chain)?;
+    let loaded = output::load(paths)?;
     let mut err = io::stderr().lock();
-    for w in &loaded.warnings {
-        let _ = writeln!(err, "smimetrust: warning[{}]: {}", w.code, w.message);
-    }
     for d in &loaded.duplicates {
         let _ = writeln!(
             err,
