@@ -143,23 +143,6 @@ pub const FINDING_CODES: &[&str] = &[
     "no-certificates",
 ];
 
-/// Extensions the validator processes; any other critical extension is a finding.
-const KNOWN_EXTENSIONS: &[&str] = &[
-    "2.5.29.14", // subjectKeyIdentifier
-    "2.5.29.15", // keyUsage
-    "2.5.29.17", // subjectAltName
-    "2.5.29.18", // issuerAltName
-    "2.5.29.19", // basicConstraints
-    "2.5.29.30", // nameConstraints
-    "2.5.29.31", // cRLDistributionPoints
-    "2.5.29.32", // certificatePolicies
-    "2.5.29.33", // policyMappings
-    "2.5.29.35", // authorityKeyIdentifier
-    "2.5.29.36", // policyConstraints
-    "2.5.29.37", // extKeyUsage
-    "2.5.29.54", // inhibitAnyPolicy
-];
-
 const EMAIL_PROTECTION: &str = "1.3.6.1.5.5.7.3.4";
 const ANY_EKU: &str = "2.5.29.37.0";
 
@@ -506,9 +489,10 @@ fn audit_one(
 
     // Extensions the validator cannot process.
     if let Some(exts) = parsed.tbs_certificate().extensions() {
+        // The validator's own list: what it cannot process fails every chain.
         for ext in exts.iter().filter(|e| e.critical) {
-            let oid = ext.extn_id.to_string();
-            if !KNOWN_EXTENSIONS.contains(&oid.as_str()) {
+            if !crate::path::view::KNOWN.contains(&ext.extn_id) {
+                let oid = ext.extn_id.to_string();
                 findings.push(s.finding(
                     "unknown-critical-extension",
                     Severity::Error,

@@ -72,7 +72,7 @@ mod name;
 mod policy;
 mod profile;
 mod revocation;
-mod view;
+pub(crate) mod view;
 mod webpki;
 
 use std::collections::HashMap;

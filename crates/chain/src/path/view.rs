@@ -27,7 +27,7 @@ const INHIBIT_ANY_POLICY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.2
 
 /// Extensions this validator processes (or, for the key identifiers, distribution points and
 /// issuer names, may ignore), so may be critical.
-const KNOWN: &[ObjectIdentifier] = &[
+pub(crate) const KNOWN: &[ObjectIdentifier] = &[
     oids::ID_CE_BASIC_CONSTRAINTS,
     oids::ID_CE_KEY_USAGE,
     oids::ID_CE_EXT_KEY_USAGE,
