@@ -665,3 +665,46 @@ impl Certificate {
         signed_parts(self.der())
     }
 }
+
+/// Fields of a TBSCertificate sliced from the original bytes, for matching a certificate with a
+/// CMS signer identifier even when a strict parser rejects the certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawFields<'a> {
+    /// The serial number INTEGER's content octets.
+    pub serial: &'a [u8],
+    /// The issuer Name, DER (tag and length included).
+    pub issuer: &'a [u8],
+    /// The subject Name, DER.
+    pub subject: &'a [u8],
+    /// The SubjectPublicKeyInfo, DER.
+    pub spki: &'a [u8],
+}
+
+impl Certificate {
+    /// The serial number, issuer, subject and key of this certificate, as encoded. `None` if
+    /// the certificate does not have the shape of one.
+    pub fn raw_fields(&self) -> Option<RawFields<'_>> {
+        use crate::tlv::{self, Walker};
+        let parts = self.signed_parts()?;
+        let tbs = tlv::single_sequence(parts.tbs).ok()?;
+        let mut children = Walker::inside(&tbs);
+        let mut serial = children.next_tlv()?.ok()?;
+        if tlv::is_context(serial.tag, 0) {
+            serial = children.next_tlv()?.ok()?;
+        }
+        if serial.tag != Tag::Integer {
+            return None;
+        }
+        children.next_tlv()?.ok()?; // signature
+        let issuer = children.next_tlv()?.ok()?;
+        children.next_tlv()?.ok()?; // validity
+        let subject = children.next_tlv()?.ok()?;
+        let spki = children.next_tlv()?.ok()?;
+        Some(RawFields {
+            serial: serial.content,
+            issuer: issuer.raw,
+            subject: subject.raw,
+            spki: spki.raw,
+        })
+    }
+}

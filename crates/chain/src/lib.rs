@@ -40,12 +40,12 @@ pub mod pkcs7;
 mod reason;
 pub mod sig;
 mod store;
-mod tlv;
+pub mod tlv;
 
 use std::fmt;
 use std::path::PathBuf;
 
-pub use cert::{CertInfo, Certificate, KeyInfo, SignedParts, signed_parts};
+pub use cert::{CertInfo, Certificate, KeyInfo, RawFields, SignedParts, signed_parts};
 pub use error::Error;
 pub use load::{load, load_bytes};
 pub use path::{

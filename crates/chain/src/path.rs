@@ -345,12 +345,21 @@ pub struct VerifiedPath {
     pub path: Vec<CertRef>,
     /// Weak algorithms and keys met on the way.
     pub warnings: Vec<PathWarning>,
+    /// When the leaf's key is a DSA key without parameters (RFC 5280 6.1.5 (d)-(f)): its
+    /// SubjectPublicKeyInfo with the parameters inherited from the path, the key to verify the
+    /// leaf's own signatures with (an S/MIME signature, say). `None` when the leaf's key is
+    /// complete.
+    pub inherited_leaf_spki: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Candidate {
+pub(crate) enum Candidate {
+    /// A trust anchor (of the root validator).
     Anchor(usize),
+    /// An intermediate of this validator.
     Intermediate(usize),
+    /// An intermediate of the parent validator (see [`Validator::with_extra`]).
+    Base(usize),
 }
 
 /// A verified signature in the cache: what was signed (tag 0 a certificate, 2 a CRL; plus 1 when
@@ -366,8 +375,11 @@ type SigKey = (u8, [u8; 32], [u8; 32], bool);
 ///
 /// Construction indexes the pool by subject name once; [`verify`](Validator::verify) can then
 /// be called from many threads, and each intermediate's signature is verified once for all the
-/// leaves that use it.
+/// leaves that use it. [`with_extra`](Validator::with_extra) adds certificates and CRLs for one
+/// leaf (those an S/MIME message carries) without indexing the anchors again, sharing the
+/// signature cache.
 pub struct Validator<'a> {
+    parent: Option<&'a Validator<'a>>,
     anchors: &'a [TrustAnchor],
     anchor_views: Vec<Option<View<'a>>>,
     intermediate_views: Vec<Option<View<'a>>>,
@@ -482,6 +494,7 @@ impl<'a> Validator<'a> {
             }
         }
         Validator {
+            parent: None,
             anchors,
             anchor_views,
             intermediate_views,
@@ -493,6 +506,84 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// A validator with the anchors, intermediates, CRLs, verifier and signature cache of this
+    /// one plus more intermediates and CRLs, e.g. those a signed message carries. Only they are
+    /// indexed, so this is cheap next to [`Validator::new`] with a large trust store.
+    ///
+    /// One level deep: called on a validator itself made by `with_extra`, the result extends
+    /// that validator's parent, not its extra certificates and CRLs.
+    pub fn with_extra<'b>(
+        &'b self,
+        intermediates: &'b [Certificate],
+        crls: &'b [Vec<u8>],
+    ) -> Validator<'b> {
+        let parent: &'b Validator<'b> = self.parent.unwrap_or(self);
+        let intermediate_views: Vec<Option<View<'b>>> =
+            intermediates.iter().map(|c| View::new(c).ok()).collect();
+        let mut by_subject: HashMap<name::NormName, Vec<Candidate>> = HashMap::new();
+        for (i, v) in intermediate_views.iter().enumerate() {
+            if let Some(v) = v {
+                by_subject
+                    .entry(v.subject.clone())
+                    .or_default()
+                    .push(Candidate::Intermediate(i));
+            }
+        }
+        Validator {
+            parent: Some(parent),
+            anchors: parent.anchors,
+            anchor_views: Vec::new(),
+            intermediate_views,
+            by_subject,
+            anchor_by_sha256: HashMap::new(),
+            crls: revocation::CrlSet::with_base(&parent.crls, crls),
+            verifier: parent.verifier,
+            verified: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The trust anchors.
+    pub fn anchors(&self) -> &[TrustAnchor] {
+        self.anchors
+    }
+
+    /// The intermediates given to [`Validator::new`] that could be parsed (for a validator made
+    /// by [`Validator::with_extra`], its parent's, then its own).
+    pub fn intermediates(&self) -> impl Iterator<Item = &Certificate> {
+        let base = self
+            .parent
+            .map(|p| p.intermediate_views.as_slice())
+            .unwrap_or_default();
+        base.iter()
+            .chain(self.intermediate_views.iter())
+            .flatten()
+            .map(|v| v.cert)
+    }
+
+    /// The signature verifier.
+    pub fn verifier(&self) -> &dyn SignatureVerifier {
+        self.verifier
+    }
+
+    /// The validator holding the anchors and the signature cache.
+    fn root(&self) -> &Validator<'a> {
+        self.parent.unwrap_or(self)
+    }
+
+    /// The certificates named `name`: this validator's, then the parent's.
+    pub(crate) fn candidates(&self, name: &name::NormName) -> Vec<Candidate> {
+        let mut out: Vec<Candidate> = self.by_subject.get(name).cloned().unwrap_or_default();
+        if let Some(p) = self.parent
+            && let Some(base) = p.by_subject.get(name)
+        {
+            out.extend(base.iter().map(|&c| match c {
+                Candidate::Intermediate(i) => Candidate::Base(i),
+                other => other,
+            }));
+        }
+        out
+    }
+
     /// Validates `leaf` for `options`: the first path that validates, or the most specific
     /// failure over all the paths tried.
     ///
@@ -501,7 +592,7 @@ impl<'a> Validator<'a> {
     /// `budget-exceeded` as soon as the [`Budget`] is used up.
     pub fn verify(&self, leaf: &Certificate, options: &Options) -> Result<VerifiedPath, Invalid> {
         let leaf_view = View::new(leaf)?;
-        if let Some(&ai) = self.anchor_by_sha256.get(&leaf.sha256())
+        if let Some(&ai) = self.root().anchor_by_sha256.get(&leaf.sha256())
             && let Some(anchor) = self.anchors.get(ai)
             && anchor.cert.der() == leaf.der()
         {
@@ -549,13 +640,15 @@ impl<'a> Validator<'a> {
         Ok(VerifiedPath {
             path: vec![leaf.cert_ref.clone()],
             warnings: Vec::new(),
+            inherited_leaf_spki: None,
         })
     }
 
     fn view(&self, c: Candidate) -> Option<&View<'a>> {
         match c {
-            Candidate::Anchor(i) => self.anchor_views.get(i)?.as_ref(),
+            Candidate::Anchor(i) => self.root().anchor_views.get(i)?.as_ref(),
             Candidate::Intermediate(i) => self.intermediate_views.get(i)?.as_ref(),
+            Candidate::Base(i) => self.root().intermediate_views.get(i)?.as_ref(),
         }
     }
 
@@ -569,7 +662,8 @@ impl<'a> Validator<'a> {
         let Some(&current) = chain.last() else {
             return Ok(None);
         };
-        let Some(candidates) = self.by_subject.get(&current.issuer) else {
+        let candidates = self.candidates(&current.issuer);
+        if candidates.is_empty() {
             s.record(invalid(
                 Reason::UnknownIssuer,
                 current,
@@ -582,7 +676,7 @@ impl<'a> Validator<'a> {
                 ),
             ));
             return Ok(None);
-        };
+        }
         // Anchors first, then candidates whose key identifier matches, then those without
         // one, then the rest.
         let mut ordered: Vec<(u8, Candidate)> = candidates
@@ -594,7 +688,7 @@ impl<'a> Validator<'a> {
                     (Some(_), Some(_)) => 2,
                     _ => 1,
                 };
-                let anchor = u8::from(matches!(c, Candidate::Intermediate(_)));
+                let anchor = u8::from(!matches!(c, Candidate::Anchor(_)));
                 Some((anchor * 3 + kid, c))
             })
             .collect();
@@ -621,7 +715,7 @@ impl<'a> Validator<'a> {
             }) {
                 continue;
             }
-            if let Candidate::Intermediate(_) = candidate {
+            if !matches!(candidate, Candidate::Anchor(_)) {
                 if chain.len() > s.options.budget.max_intermediates {
                     s.record(invalid(
                         Reason::PathLenExceeded,
@@ -659,7 +753,7 @@ impl<'a> Validator<'a> {
                         Err(e) => s.record(e),
                     }
                 }
-                Candidate::Intermediate(_) => {
+                Candidate::Intermediate(_) | Candidate::Base(_) => {
                     chain.push(issuer);
                     let result = self.extend(s, chain);
                     chain.pop();
@@ -735,6 +829,7 @@ impl<'a> Validator<'a> {
             ),
         };
         if let Some(w) = self
+            .root()
             .verified
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -976,7 +1071,16 @@ impl<'a> Validator<'a> {
         check_leaf(leaf, options)?;
         let mut path: Vec<CertRef> = chain.iter().map(|c| c.cert_ref.clone()).collect();
         path.push(anchor_view.cert_ref.clone());
-        Ok(VerifiedPath { path, warnings })
+        let inherited_leaf_spki = if leaf.needs_inherited_params() {
+            working_params.and_then(|p| view::dsa_spki_with_params(p, leaf.key_bits))
+        } else {
+            None
+        };
+        Ok(VerifiedPath {
+            path,
+            warnings,
+            inherited_leaf_spki,
+        })
     }
 }
 

@@ -1,11 +1,13 @@
 //! A raw TLV walker over `der`'s BER-capable header decoding: yields each element's original
-//! bytes and absolute offset, never re-encoding anything.
+//! bytes and absolute offset, never re-encoding anything. Used for PKCS#7 bundles here and for
+//! CMS messages in `smimetrust-smime`, where the exact bytes of certificates and signed
+//! attributes matter.
 
 use der::{Decode, Encode, EncodingRules, Header, Reader, SliceReader, Tag};
 
 /// One element: its tag, where it starts, its full bytes and its content bytes.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Tlv<'a> {
+pub struct Tlv<'a> {
     /// The element's tag.
     pub tag: Tag,
     /// Absolute offset of the element's first byte (in the input the walk started from).
@@ -21,7 +23,7 @@ pub(crate) struct Tlv<'a> {
 
 /// A structural problem: where and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct WalkError {
+pub struct WalkError {
     /// Absolute offset.
     pub offset: usize,
     /// What is wrong (lower case).
@@ -29,7 +31,8 @@ pub(crate) struct WalkError {
 }
 
 impl WalkError {
-    pub(crate) fn new(offset: usize, reason: impl Into<String>) -> Self {
+    /// An error at `offset`.
+    pub fn new(offset: usize, reason: impl Into<String>) -> Self {
         WalkError {
             offset,
             reason: reason.into(),
@@ -40,7 +43,7 @@ impl WalkError {
 /// Iterates over consecutive elements of a byte slice (the top level of an input, or the content
 /// of a constructed element).
 #[derive(Debug, Clone)]
-pub(crate) struct Walker<'a> {
+pub struct Walker<'a> {
     bytes: &'a [u8],
     base: usize,
     pos: usize,
@@ -48,7 +51,7 @@ pub(crate) struct Walker<'a> {
 
 impl<'a> Walker<'a> {
     /// A walker over `bytes`, which start at absolute offset `base`.
-    pub(crate) fn new(bytes: &'a [u8], base: usize) -> Self {
+    pub fn new(bytes: &'a [u8], base: usize) -> Self {
         Walker {
             bytes,
             base,
@@ -57,27 +60,27 @@ impl<'a> Walker<'a> {
     }
 
     /// A walker over the content of `tlv`.
-    pub(crate) fn inside(tlv: &Tlv<'a>) -> Self {
+    pub fn inside(tlv: &Tlv<'a>) -> Self {
         Walker::new(tlv.content, tlv.content_offset)
     }
 
     /// Absolute offset of the next element.
-    pub(crate) fn offset(&self) -> usize {
+    pub fn offset(&self) -> usize {
         self.base.saturating_add(self.pos)
     }
 
     /// The bytes not yet walked.
-    pub(crate) fn rest(&self) -> &'a [u8] {
+    pub fn rest(&self) -> &'a [u8] {
         self.bytes.get(self.pos..).unwrap_or_default()
     }
 
     /// Whether every byte has been walked.
-    pub(crate) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.rest().is_empty()
     }
 
     /// The next element, `None` at the end.
-    pub(crate) fn next_tlv(&mut self) -> Option<Result<Tlv<'a>, WalkError>> {
+    pub fn next_tlv(&mut self) -> Option<Result<Tlv<'a>, WalkError>> {
         let rest = self.rest();
         if rest.is_empty() {
             return None;
@@ -93,7 +96,7 @@ impl<'a> Walker<'a> {
     }
 
     /// The next element, which must exist.
-    pub(crate) fn require(&mut self, what: &str) -> Result<Tlv<'a>, WalkError> {
+    pub fn require(&mut self, what: &str) -> Result<Tlv<'a>, WalkError> {
         let at = self.offset();
         self.next_tlv()
             .unwrap_or_else(|| Err(WalkError::new(at, format!("{what} is missing"))))
@@ -162,7 +165,7 @@ fn read_tlv(bytes: &[u8], at: usize) -> Result<Tlv<'_>, WalkError> {
 }
 
 /// A short human name for a tag, for messages.
-pub(crate) fn tag_name(tag: Tag) -> String {
+pub fn tag_name(tag: Tag) -> String {
     match tag {
         Tag::Sequence => "SEQUENCE".into(),
         Tag::Set => "SET".into(),
@@ -183,12 +186,12 @@ pub(crate) fn tag_name(tag: Tag) -> String {
 }
 
 /// Whether `tag` is `[n]` constructed.
-pub(crate) fn is_context(tag: Tag, n: u32) -> bool {
+pub fn is_context(tag: Tag, n: u32) -> bool {
     matches!(tag, Tag::ContextSpecific { constructed: true, number } if number.value() == n)
 }
 
 /// Frames `bytes` as exactly one SEQUENCE (BER lengths accepted), returning it.
-pub(crate) fn single_sequence(bytes: &[u8]) -> Result<Tlv<'_>, WalkError> {
+pub fn single_sequence(bytes: &[u8]) -> Result<Tlv<'_>, WalkError> {
     let mut walker = Walker::new(bytes, 0);
     let tlv = walker.require("a SEQUENCE")?;
     if tlv.tag != Tag::Sequence {

@@ -294,7 +294,11 @@ fn cmp_numbers(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
 }
 
 /// The CRLs given to a validator, indexed by issuer name.
+///
+/// A set made by [`CrlSet::with_base`] also holds its base's CRLs: indices below the base's
+/// length are the base's.
 pub(crate) struct CrlSet<'a> {
+    base: Option<&'a CrlSet<'a>>,
     crls: Vec<Crl<'a>>,
     by_issuer: HashMap<NormName, Vec<usize>>,
 }
@@ -317,7 +321,48 @@ impl<'a> CrlSet<'a> {
         for (i, c) in crls.iter().enumerate() {
             by_issuer.entry(c.issuer.clone()).or_default().push(i);
         }
-        CrlSet { crls, by_issuer }
+        CrlSet {
+            base: None,
+            crls,
+            by_issuer,
+        }
+    }
+
+    /// The CRLs of `base` plus `crls`.
+    pub(crate) fn with_base(base: &'a CrlSet<'a>, crls: &'a [Vec<u8>]) -> Self {
+        let mut set = CrlSet::new(crls);
+        let offset = base.crls.len();
+        for indices in set.by_issuer.values_mut() {
+            for i in indices.iter_mut() {
+                *i += offset;
+            }
+        }
+        set.base = Some(base);
+        set
+    }
+
+    /// The CRL at `i` (the base's first).
+    fn get(&self, i: usize) -> Option<&Crl<'a>> {
+        match self.base {
+            Some(b) if i < b.crls.len() => b.crls.get(i),
+            Some(b) => self.crls.get(i - b.crls.len()),
+            None => self.crls.get(i),
+        }
+    }
+
+    /// The indices of the CRLs issued by `name`.
+    fn issued_by<'s>(&'s self, name: &NormName) -> impl Iterator<Item = usize> + 's {
+        let base = self
+            .base
+            .and_then(|b| b.by_issuer.get(name))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let own = self
+            .by_issuer
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        base.iter().chain(own).copied()
     }
 
     fn distribution_points(cert: &View<'_>) -> Vec<Dp> {
@@ -415,12 +460,7 @@ impl<'a> CrlSet<'a> {
                 None => vec![&cert.issuer],
             };
             for name in names {
-                for &i in self
-                    .by_issuer
-                    .get(name)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default()
-                {
+                for i in self.issued_by(name) {
                     if !relevant.contains(&i) {
                         relevant.push(i);
                     }
@@ -450,7 +490,7 @@ impl<'a> CrlSet<'a> {
         };
         for dp in &dps {
             for &i in &relevant {
-                let Some(crl) = self.crls.get(i) else {
+                let Some(crl) = self.get(i) else {
                     continue;
                 };
                 if crl.is_delta() || !Self::in_scope(crl, dp, cert) {
@@ -495,7 +535,7 @@ impl<'a> CrlSet<'a> {
                 let mut delta: Option<&Crl<'_>> = None;
                 let mut delta_problem = None;
                 for &d in &relevant {
-                    let Some(d) = self.crls.get(d) else {
+                    let Some(d) = self.get(d) else {
                         continue;
                     };
                     if !d.is_delta_for(crl) {
@@ -604,7 +644,7 @@ impl<'a> CrlSet<'a> {
             }
         }
         if s.nesting < MAX_NESTING {
-            let candidates = v.by_subject.get(&crl.issuer).cloned().unwrap_or_default();
+            let candidates = v.candidates(&crl.issuer);
             for c in candidates {
                 let Some(signer) = v.view(c) else {
                     continue;
@@ -630,7 +670,9 @@ impl<'a> CrlSet<'a> {
                         signer,
                         "the crl signer is a different trust anchor",
                     )),
-                    Candidate::Intermediate(_) => v.verify_signer(s, signer, anchor),
+                    Candidate::Intermediate(_) | Candidate::Base(_) => {
+                        v.verify_signer(s, signer, anchor)
+                    }
                 };
                 match result {
                     Ok(()) => return Ok(()),
