@@ -1,0 +1,440 @@
+//! CMS (RFC 5652) ContentInfo and SignedData, read from DER or BER without re-encoding what is
+//! signed: the raw walker of `smimetrust-chain` frames the structure (indefinite lengths and
+//! constructed OCTET STRINGs included) and keeps the original bytes of certificates, CRLs and
+//! signed attributes; each SignerInfo is then decoded with the `cms` crate.
+
+use std::borrow::Cow;
+
+use const_oid::ObjectIdentifier;
+use der::{Decode, Tag};
+use smimetrust_chain::tlv::{self, Tlv, Walker};
+
+use crate::Error;
+
+/// `id-data`.
+pub(crate) const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
+/// `id-signedData`.
+pub(crate) const ID_SIGNED_DATA: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
+/// `id-envelopedData`.
+pub(crate) const ID_ENVELOPED_DATA: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.3");
+/// `id-ct-authEnvelopedData`.
+pub(crate) const ID_AUTH_ENVELOPED_DATA: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.23");
+
+/// How deep constructed OCTET STRINGs may nest in BER content (each level is a chunk list).
+const MAX_CHUNK_DEPTH: usize = 8;
+
+/// A ContentInfo: its type and the `[0]` content element.
+pub(crate) struct ContentInfo<'a> {
+    pub content_type: ObjectIdentifier,
+    pub content: Tlv<'a>,
+}
+
+/// Reads the ContentInfo that `bytes` consist of.
+pub(crate) fn content_info(bytes: &[u8]) -> Result<ContentInfo<'_>, Error> {
+    let outer = tlv::single_sequence(bytes)?;
+    let mut ci = Walker::inside(&outer);
+    let oid = ci.require("the content type")?;
+    if oid.tag != Tag::ObjectIdentifier {
+        return Err(Error::cms(
+            oid.offset,
+            format!(
+                "expected the content type, found {}",
+                tlv::tag_name(oid.tag)
+            ),
+        ));
+    }
+    let content_type = ObjectIdentifier::from_bytes(oid.content)
+        .map_err(|e| Error::cms(oid.offset, format!("content type: {e}")))?;
+    let explicit = ci.require("the [0] content")?;
+    if !tlv::is_context(explicit.tag, 0) {
+        return Err(Error::cms(
+            explicit.offset,
+            format!(
+                "expected the [0] content, found {}",
+                tlv::tag_name(explicit.tag)
+            ),
+        ));
+    }
+    let mut inner = Walker::inside(&explicit);
+    let content = inner.require("the content")?;
+    Ok(ContentInfo {
+        content_type,
+        content,
+    })
+}
+
+/// A SignedData, borrowing the input.
+pub(crate) struct SignedData<'a> {
+    /// `encapContentInfo.eContentType`.
+    pub econtent_type: ObjectIdentifier,
+    /// `encapContentInfo.eContent`'s octets (chunks of a constructed BER OCTET STRING joined);
+    /// `None` for a detached signature.
+    pub econtent: Option<Cow<'a, [u8]>>,
+    /// Every plain certificate (`CertificateChoices` of the certificate form), as encoded.
+    pub certs: Vec<&'a [u8]>,
+    /// Every plain CRL, as encoded.
+    pub crls: Vec<&'a [u8]>,
+    /// The SignerInfos.
+    pub signers: Vec<SignerInfo<'a>>,
+}
+
+/// One SignerInfo: decoded, plus the original bytes of its signed attributes.
+pub(crate) struct SignerInfo<'a> {
+    /// Where it starts in the CMS bytes.
+    pub offset: usize,
+    /// The signer identifier, as encoded.
+    pub sid: Sid<'a>,
+    /// Decoded (`der` sorts SET OF on decoding: never re-encode this for verification).
+    pub decoded: cms::signed_data::SignerInfo,
+    /// The `[0] IMPLICIT SignedAttributes` element exactly as encoded (tag `0xA0`), when
+    /// present. The signature covers these bytes with the tag replaced by `SET` (`0x31`).
+    pub signed_attrs: Option<Tlv<'a>>,
+}
+
+fn expect<'a>(w: &mut Walker<'a>, tag: Tag, what: &str) -> Result<Tlv<'a>, Error> {
+    let t = w.require(what)?;
+    if t.tag != tag {
+        return Err(Error::cms(
+            t.offset,
+            format!("expected {what}, found {}", tlv::tag_name(t.tag)),
+        ));
+    }
+    Ok(t)
+}
+
+/// Reads a SignedData from the content element of a ContentInfo of type signedData.
+pub(crate) fn signed_data<'a>(content: &Tlv<'a>) -> Result<SignedData<'a>, Error> {
+    if content.tag != Tag::Sequence {
+        return Err(Error::cms(
+            content.offset,
+            format!(
+                "expected the SignedData SEQUENCE, found {}",
+                tlv::tag_name(content.tag)
+            ),
+        ));
+    }
+    let mut sd = Walker::inside(content);
+    expect(&mut sd, Tag::Integer, "the SignedData version")?;
+    expect(&mut sd, Tag::Set, "the digestAlgorithms SET")?;
+    let encap = expect(&mut sd, Tag::Sequence, "the encapContentInfo SEQUENCE")?;
+    let (econtent_type, econtent) = encap_content(&encap)?;
+    let mut certs = Vec::new();
+    let mut crls = Vec::new();
+    let mut next = sd.require("the signerInfos SET")?;
+    if tlv::is_context(next.tag, 0) {
+        let mut w = Walker::inside(&next);
+        while let Some(c) = w.next_tlv() {
+            let c = c?;
+            // Other CertificateChoices (attribute certificates, [3] other) are skipped.
+            if c.tag == Tag::Sequence {
+                certs.push(c.raw);
+            }
+        }
+        next = sd.require("the signerInfos SET")?;
+    }
+    if tlv::is_context(next.tag, 1) {
+        let mut w = Walker::inside(&next);
+        while let Some(c) = w.next_tlv() {
+            let c = c?;
+            if c.tag == Tag::Sequence {
+                crls.push(c.raw);
+            }
+        }
+        next = sd.require("the signerInfos SET")?;
+    }
+    if next.tag != Tag::Set {
+        return Err(Error::cms(
+            next.offset,
+            format!(
+                "expected the signerInfos SET, found {}",
+                tlv::tag_name(next.tag)
+            ),
+        ));
+    }
+    if !sd.is_empty() {
+        return Err(Error::cms(
+            sd.offset(),
+            "bytes after the signerInfos SET inside the SignedData",
+        ));
+    }
+    let mut signers = Vec::new();
+    let mut w = Walker::inside(&next);
+    while let Some(si) = w.next_tlv() {
+        signers.push(signer_info(&si?)?);
+    }
+    Ok(SignedData {
+        econtent_type,
+        econtent,
+        certs,
+        crls,
+        signers,
+    })
+}
+
+/// The eContentType and the eContent octets (`None` when detached).
+type Encap<'a> = (ObjectIdentifier, Option<Cow<'a, [u8]>>);
+
+fn encap_content<'a>(encap: &Tlv<'a>) -> Result<Encap<'a>, Error> {
+    let mut w = Walker::inside(encap);
+    let oid = expect(&mut w, Tag::ObjectIdentifier, "the eContentType")?;
+    let econtent_type = ObjectIdentifier::from_bytes(oid.content)
+        .map_err(|e| Error::cms(oid.offset, format!("eContentType: {e}")))?;
+    let econtent = match w.next_tlv() {
+        None => None,
+        Some(explicit) => {
+            let explicit = explicit?;
+            if !tlv::is_context(explicit.tag, 0) {
+                return Err(Error::cms(
+                    explicit.offset,
+                    format!(
+                        "expected the [0] eContent, found {}",
+                        tlv::tag_name(explicit.tag)
+                    ),
+                ));
+            }
+            let mut inner = Walker::inside(&explicit);
+            let octets = inner.require("the eContent OCTET STRING")?;
+            Some(octet_string(&octets, 0)?)
+        }
+    };
+    if !w.is_empty() {
+        return Err(Error::cms(
+            w.offset(),
+            "bytes after the eContent in the encapContentInfo",
+        ));
+    }
+    Ok((econtent_type, econtent))
+}
+
+/// The octets of an OCTET STRING, primitive or (BER) constructed of chunks.
+fn octet_string<'a>(t: &Tlv<'a>, depth: usize) -> Result<Cow<'a, [u8]>, Error> {
+    match t.tag {
+        Tag::OctetString if is_constructed(t) => {
+            if depth >= MAX_CHUNK_DEPTH {
+                return Err(Error::cms(
+                    t.offset,
+                    "octet string chunks nested too deeply",
+                ));
+            }
+            let mut out = Vec::with_capacity(t.content.len());
+            let mut w = Walker::inside(t);
+            while let Some(chunk) = w.next_tlv() {
+                out.extend_from_slice(&octet_string(&chunk?, depth + 1)?);
+            }
+            Ok(Cow::Owned(out))
+        }
+        Tag::OctetString => Ok(Cow::Borrowed(t.content)),
+        other => Err(Error::cms(
+            t.offset,
+            format!("expected an OCTET STRING, found {}", tlv::tag_name(other)),
+        )),
+    }
+}
+
+/// Whether the element's identifier octet has the constructed bit (BER chunked strings).
+fn is_constructed(t: &Tlv<'_>) -> bool {
+    t.raw.first().is_some_and(|b| b & 0x20 != 0)
+}
+
+fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, Error> {
+    if si.tag != Tag::Sequence {
+        return Err(Error::cms(
+            si.offset,
+            format!(
+                "expected a SignerInfo SEQUENCE, found {}",
+                tlv::tag_name(si.tag)
+            ),
+        ));
+    }
+    // The signed attributes' original bytes: the first [0] after version, sid, digestAlgorithm.
+    let mut w = Walker::inside(si);
+    w.require("the SignerInfo version")?;
+    let sid = sid(&w.require("the signer identifier")?)?;
+    w.require("the digestAlgorithm")?;
+    let next = w.require("the signatureAlgorithm")?;
+    let signed_attrs = tlv::is_context(next.tag, 0).then_some(next);
+    let decoded = cms::signed_data::SignerInfo::from_der(si.raw)
+        .or_else(|_| cms::signed_data::SignerInfo::from_ber(si.raw))
+        .map_err(|e| {
+            let at = e
+                .position()
+                .and_then(|p| usize::try_from(p).ok())
+                .unwrap_or(0);
+            Error::cms(
+                si.offset.saturating_add(at),
+                format!("SignerInfo: {}", e.kind()),
+            )
+        })?;
+    Ok(SignerInfo {
+        offset: si.offset,
+        sid,
+        decoded,
+        signed_attrs,
+    })
+}
+
+/// How a SignerInfo names its certificate.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Sid<'a> {
+    /// issuerAndSerialNumber: the issuer Name (DER, as encoded) and the serial's content octets.
+    IssuerSerial { issuer: &'a [u8], serial: &'a [u8] },
+    /// subjectKeyIdentifier.
+    Ski(&'a [u8]),
+}
+
+impl Sid<'_> {
+    /// Whether `cert` is the one named.
+    pub(crate) fn matches(&self, cert: &smimetrust_chain::Certificate) -> bool {
+        match *self {
+            Sid::IssuerSerial { issuer, serial } => cert.raw_fields().is_some_and(|f| {
+                f.serial == serial && (f.issuer == issuer || names_equal(f.issuer, issuer))
+            }),
+            Sid::Ski(ski) => cert
+                .info()
+                .and_then(|i| i.subject_key_id.as_deref())
+                .is_some_and(|k| k == ski),
+        }
+    }
+}
+
+/// Two Names that decode to the same value (different encodings of one name).
+fn names_equal(a: &[u8], b: &[u8]) -> bool {
+    match (
+        x509_cert::name::Name::from_der(a),
+        x509_cert::name::Name::from_der(b),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+impl std::fmt::Display for Sid<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Sid::IssuerSerial { issuer, serial } => {
+                let name = x509_cert::name::Name::from_der(issuer)
+                    .map_or_else(|_| "(unreadable name)".to_owned(), |n| n.to_string());
+                write!(f, "issuer {name}, serial {}", hex(serial))
+            }
+            Sid::Ski(ski) => write!(f, "subject key identifier {}", hex(ski)),
+        }
+    }
+}
+
+/// Upper-case hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02X}");
+        s
+    })
+}
+
+fn sid<'a>(t: &Tlv<'a>) -> Result<Sid<'a>, Error> {
+    if t.tag == Tag::Sequence {
+        let mut w = Walker::inside(t);
+        let issuer = w.require("the signer's issuer name")?;
+        let serial = expect(&mut w, Tag::Integer, "the signer's serial number")?;
+        return Ok(Sid::IssuerSerial {
+            issuer: issuer.raw,
+            serial: serial.content,
+        });
+    }
+    if matches!(t.tag, Tag::ContextSpecific { constructed: false, number } if number.value() == 0) {
+        return Ok(Sid::Ski(t.content));
+    }
+    Err(Error::cms(
+        t.offset,
+        format!(
+            "expected a signer identifier, found {}",
+            tlv::tag_name(t.tag)
+        ),
+    ))
+}
+
+/// The bytes the signature covers when there are signed attributes: the `[0]` element with its
+/// tag replaced by `SET OF` (RFC 5652 5.4), everything else exactly as encoded.
+pub(crate) fn signed_attrs_message(attrs: &Tlv<'_>) -> Vec<u8> {
+    let mut out = attrs.raw.to_vec();
+    if let Some(first) = out.first_mut() {
+        *first = 0x31;
+    }
+    out
+}
+
+/// One signed attribute, as encoded.
+pub(crate) struct Attribute<'a> {
+    pub oid: ObjectIdentifier,
+    pub offset: usize,
+    /// Each value's whole element.
+    pub values: Vec<Tlv<'a>>,
+}
+
+/// The attributes of a `[0]` signed attributes element, in encoded order.
+pub(crate) fn attributes<'a>(attrs: &Tlv<'a>) -> Result<Vec<Attribute<'a>>, Error> {
+    let mut out = Vec::new();
+    let mut w = Walker::inside(attrs);
+    while let Some(a) = w.next_tlv() {
+        let a = a?;
+        if a.tag != Tag::Sequence {
+            return Err(Error::cms(
+                a.offset,
+                format!(
+                    "expected an Attribute SEQUENCE, found {}",
+                    tlv::tag_name(a.tag)
+                ),
+            ));
+        }
+        let mut aw = Walker::inside(&a);
+        let oid = expect(&mut aw, Tag::ObjectIdentifier, "the attribute type")?;
+        let oid_value = ObjectIdentifier::from_bytes(oid.content)
+            .map_err(|e| Error::cms(oid.offset, format!("attribute type: {e}")))?;
+        let set = expect(&mut aw, Tag::Set, "the attribute values SET")?;
+        let mut values = Vec::new();
+        let mut vw = Walker::inside(&set);
+        while let Some(v) = vw.next_tlv() {
+            values.push(v?);
+        }
+        out.push(Attribute {
+            oid: oid_value,
+            offset: a.offset,
+            values,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn ber_chunked_octet_string_is_joined() {
+        // [0] { OCTET STRING (constructed, indefinite) { "ab", "c" } EOC }
+        let bytes = [
+            0x24, 0x80, 0x04, 0x02, b'a', b'b', 0x04, 0x01, b'c', 0x00, 0x00,
+        ];
+        let t = Walker::new(&bytes, 0).next_tlv().unwrap().unwrap();
+        assert_eq!(&*octet_string(&t, 0).unwrap(), b"abc");
+        let prim = [0x04, 0x02, b'x', b'y'];
+        let t = Walker::new(&prim, 0).next_tlv().unwrap().unwrap();
+        assert!(matches!(octet_string(&t, 0).unwrap(), Cow::Borrowed(b"xy")));
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        for bad in [
+            &[][..],
+            &[0x30, 0x00],
+            &[0x30, 0x03, 0x06, 0x01, 0x00],
+            &[0x30, 0x80, 0x06, 0x09],
+            &[0x04, 0x00],
+        ] {
+            assert!(content_info(bad).is_err(), "{bad:02x?}");
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Message digests (SHA-1 to SHA-512) and the CRLF canonical form of MIME content.
+
+use const_oid::ObjectIdentifier;
+use sha2::Digest as _;
+
+const fn oid(s: &str) -> ObjectIdentifier {
+    ObjectIdentifier::new_unwrap(s)
+}
+
+const ID_SHA1: ObjectIdentifier = oid("1.3.14.3.2.26");
+const ID_SHA224: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.4");
+const ID_SHA256: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.1");
+const ID_SHA384: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.2");
+const ID_SHA512: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.3");
+const ID_MD5: ObjectIdentifier = oid("1.2.840.113549.2.5");
+const ID_MD2: ObjectIdentifier = oid("1.2.840.113549.2.2");
+const ID_MD4: ObjectIdentifier = oid("1.2.840.113549.2.4");
+
+/// A digest algorithm a signer may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum DigestAlg {
+    Sha1,
+    Sha224,
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+/// What a digest algorithm OID is.
+pub(crate) enum Lookup {
+    Known(DigestAlg),
+    /// MD2, MD4, MD5: broken, always refused.
+    Broken(&'static str),
+    Unknown,
+}
+
+impl DigestAlg {
+    pub(crate) fn from_oid(o: &ObjectIdentifier) -> Lookup {
+        match *o {
+            ID_SHA1 => Lookup::Known(DigestAlg::Sha1),
+            ID_SHA224 => Lookup::Known(DigestAlg::Sha224),
+            ID_SHA256 => Lookup::Known(DigestAlg::Sha256),
+            ID_SHA384 => Lookup::Known(DigestAlg::Sha384),
+            ID_SHA512 => Lookup::Known(DigestAlg::Sha512),
+            ID_MD5 => Lookup::Broken("md5"),
+            ID_MD2 => Lookup::Broken("md2"),
+            ID_MD4 => Lookup::Broken("md4"),
+            _ => Lookup::Unknown,
+        }
+    }
+
+    /// `sha-1`, `sha-256`, …
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            DigestAlg::Sha1 => "sha-1",
+            DigestAlg::Sha224 => "sha-224",
+            DigestAlg::Sha256 => "sha-256",
+            DigestAlg::Sha384 => "sha-384",
+            DigestAlg::Sha512 => "sha-512",
+        }
+    }
+
+    fn hasher(self) -> Hasher {
+        match self {
+            DigestAlg::Sha1 => Hasher::Sha1(sha1::Sha1::new()),
+            DigestAlg::Sha224 => Hasher::Sha224(sha2::Sha224::new()),
+            DigestAlg::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
+            DigestAlg::Sha384 => Hasher::Sha384(sha2::Sha384::new()),
+            DigestAlg::Sha512 => Hasher::Sha512(sha2::Sha512::new()),
+        }
+    }
+
+    /// The digest of `content` as `form` says.
+    pub(crate) fn digest(self, content: &[u8], form: Form) -> Vec<u8> {
+        let mut h = self.hasher();
+        match form {
+            Form::AsIs => h.update(content),
+            Form::Canonical => canonical_chunks(content, |c| h.update(c)),
+        }
+        h.finish()
+    }
+}
+
+enum Hasher {
+    Sha1(sha1::Sha1),
+    Sha224(sha2::Sha224),
+    Sha256(sha2::Sha256),
+    Sha384(sha2::Sha384),
+    Sha512(sha2::Sha512),
+}
+
+impl Hasher {
+    fn update(&mut self, bytes: &[u8]) {
+        match self {
+            Hasher::Sha1(h) => h.update(bytes),
+            Hasher::Sha224(h) => h.update(bytes),
+            Hasher::Sha256(h) => h.update(bytes),
+            Hasher::Sha384(h) => h.update(bytes),
+            Hasher::Sha512(h) => h.update(bytes),
+        }
+    }
+
+    fn finish(self) -> Vec<u8> {
+        match self {
+            Hasher::Sha1(h) => h.finalize().to_vec(),
+            Hasher::Sha224(h) => h.finalize().to_vec(),
+            Hasher::Sha256(h) => h.finalize().to_vec(),
+            Hasher::Sha384(h) => h.finalize().to_vec(),
+            Hasher::Sha512(h) => h.finalize().to_vec(),
+        }
+    }
+}
+
+/// Which bytes of a content are meant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Form {
+    /// Exactly as given.
+    AsIs,
+    /// With every bare LF (one not after a CR) written as CRLF: the canonical form of MIME
+    /// text (RFC 8551 3.1.1), for files saved with LF-only line ends.
+    Canonical,
+}
+
+/// Whether `bytes` has an LF not preceded by CR (so its canonical form differs).
+pub(crate) fn has_bare_lf(bytes: &[u8]) -> bool {
+    let mut prev = 0u8;
+    for &b in bytes {
+        if b == b'\n' && prev != b'\r' {
+            return true;
+        }
+        prev = b;
+    }
+    false
+}
+
+/// Feeds the canonical form of `bytes` to `sink` in chunks, without copying the content.
+pub(crate) fn canonical_chunks(bytes: &[u8], mut sink: impl FnMut(&[u8])) {
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes.get(i) == Some(&b'\n') && (i == 0 || bytes.get(i - 1) != Some(&b'\r')) {
+            sink(bytes.get(start..i).unwrap_or_default());
+            sink(b"\r\n");
+            start = i + 1;
+        }
+        i += 1;
+    }
+    sink(bytes.get(start..).unwrap_or_default());
+}
+
+/// The canonical form of `bytes`, as one buffer.
+pub(crate) fn canonical(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 32);
+    canonical_chunks(bytes, |c| out.extend_from_slice(c));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_form() {
+        assert_eq!(canonical(b"a\nb\r\nc\n"), b"a\r\nb\r\nc\r\n");
+        assert_eq!(canonical(b"\n\n"), b"\r\n\r\n");
+        assert_eq!(canonical(b"x\ry"), b"x\ry");
+        assert!(has_bare_lf(b"a\nb"));
+        assert!(has_bare_lf(b"\n"));
+        assert!(!has_bare_lf(b"a\r\nb"));
+        let d1 = DigestAlg::Sha256.digest(b"a\nb", Form::Canonical);
+        let d2 = DigestAlg::Sha256.digest(b"a\r\nb", Form::AsIs);
+        assert_eq!(d1, d2);
+    }
+}

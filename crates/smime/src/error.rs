@@ -1,0 +1,103 @@
+//! The one error type of this crate: input that cannot be read as a message or a CMS structure.
+//!
+//! A verification *failure* (a bad signature, an untrusted signer) is not an error: it is a
+//! [`Report`](crate::Report) with status `invalid`. An [`Error`] means the input could not be
+//! read at all; it becomes a report with status `error` and the error's code.
+
+use std::fmt;
+
+/// Why an input could not be read. Each variant has a stable kebab-case [`code`](Error::code)
+/// documented in `docs/diagnostics.md`; offsets are byte positions in the CMS structure (the
+/// decoded signature, for one inside a message) or in the message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The MIME structure is broken: a multipart/signed without its two parts, a signature part
+    /// whose transfer encoding does not decode, headers that do not parse.
+    #[error("malformed mime: {detail}")]
+    Mime {
+        /// What is wrong, naming the part.
+        detail: String,
+    },
+
+    /// The MIME structure is too deeply nested or has too many parts to be processed safely.
+    #[error("mime structure too complex: {detail}")]
+    TooComplex {
+        /// What limit was reached.
+        detail: String,
+    },
+
+    /// The CMS structure is broken.
+    #[error("malformed cms at byte {offset}: {detail}")]
+    Cms {
+        /// Where, in the CMS bytes.
+        offset: usize,
+        /// What is wrong (lower case).
+        detail: String,
+    },
+
+    /// A detached signature (no encapsulated content) was given without its content.
+    #[error(
+        "the signature is detached and no content was given (pass the signed file with --content)"
+    )]
+    DetachedContentMissing,
+
+    /// Signatures nested deeper than the limit.
+    #[error("more than {limit} nested signature layers")]
+    TooManyLayers {
+        /// The limit.
+        limit: usize,
+    },
+}
+
+impl Error {
+    /// Every code, for documentation checks.
+    pub const CODES: &'static [&'static str] = &[
+        "mime-malformed",
+        "mime-too-complex",
+        "cms-malformed",
+        "detached-content-missing",
+        "too-many-layers",
+    ];
+
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Mime { .. } => "mime-malformed",
+            Error::TooComplex { .. } => "mime-too-complex",
+            Error::Cms { .. } => "cms-malformed",
+            Error::DetachedContentMissing => "detached-content-missing",
+            Error::TooManyLayers { .. } => "too-many-layers",
+        }
+    }
+
+    /// The byte offset, for CMS errors.
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            Error::Cms { offset, .. } => Some(*offset),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn cms(offset: usize, detail: impl fmt::Display) -> Self {
+        Error::Cms {
+            offset,
+            detail: detail.to_string(),
+        }
+    }
+
+    pub(crate) fn mime(detail: impl Into<String>) -> Self {
+        Error::Mime {
+            detail: detail.into(),
+        }
+    }
+}
+
+impl From<smimetrust_chain::tlv::WalkError> for Error {
+    fn from(e: smimetrust_chain::tlv::WalkError) -> Self {
+        Error::Cms {
+            offset: e.offset,
+            detail: e.reason,
+        }
+    }
+}

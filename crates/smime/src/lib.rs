@@ -1,0 +1,682 @@
+//! S/MIME signature verification on top of `smimetrust-chain`.
+//!
+//! A [`Verifier`] holds a [`Validator`] (trust anchors, extra intermediates, CRLs) and the
+//! [`Options`]; [`Verifier::verify`] takes one input and returns a [`Report`]:
+//!
+//! * an RFC 5322 message: the signature is found wherever it is, `multipart/signed` (protocol
+//!   `application/pkcs7-signature` or `application/x-pkcs7-signature`) or opaque
+//!   `application/(x-)pkcs7-mime` signed-data, at the top or inside a multipart; the signed
+//!   content is searched again for nested layers (sign inside sign), each reported;
+//!   enveloped-data is reported as an `encrypted` layer;
+//! * a bare CMS SignedData (`.p7m`, `.p7s`) in DER, BER, PEM or base64; a detached one with its
+//!   content given separately.
+//!
+//! The detached content of `multipart/signed` is the first part's raw bytes exactly as they
+//! are in the message (parsed with `mailparse`, whose `raw_bytes` are slices of the input),
+//! with bare LF line ends read as CRLF (RFC 8551 3.1.1: files saved with LF-only lines still
+//! verify). CMS is read from DER or BER (indefinite lengths, chunked OCTET STRINGs) without
+//! re-encoding anything signed: certificates keep their bytes, and signatures over signed
+//! attributes are checked over the attributes exactly as encoded (the `[0]` tag replaced by
+//! `SET`), never over a re-encoding (`der` sorts SET OF when decoding).
+//!
+//! Every signer is checked (a layer is valid only when all its signers are): its certificate is
+//! found by issuer and serial number or by subject key identifier among the message's
+//! certificates and the validator's; with signed attributes, contentType must equal the
+//! eContentType and messageDigest the digest of the content; the signature (RSA PKCS#1 v1.5,
+//! RSA-PSS, ECDSA, Ed25519, DSA; SHA-1 to SHA-512) is verified with the validator's
+//! [`SignatureVerifier`](smimetrust_chain::sig::SignatureVerifier); the certificate is
+//! validated for S/MIME at the time given or at its signingTime, with the CRLs of the message and
+//! the validator. The message's From address is compared with the certificate's addresses.
+//!
+//! The library reads no clock and no file: time is [`Options::time`](smimetrust_chain::Options),
+//! inputs are byte slices (or a reader for [`mbox::Mbox`]).
+#![forbid(unsafe_code)]
+
+mod cms;
+mod digest;
+mod error;
+pub mod mbox;
+mod report;
+mod signer;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use smimetrust_chain::{Certificate, Validator};
+
+pub use error::Error;
+pub use report::{ChainEntry, Layer, LayerKind, Report, SignerReport, Status, Warning};
+
+use cms::Sid;
+use digest::Form;
+
+/// Every code a [`Report`] or [`SignerReport`] of this crate can carry that is not one of
+/// `smimetrust-chain`'s validation codes: signer failures (`digest-mismatch`,
+/// `content-type-mismatch`, `missing-signed-attribute`, `malformed-signed-attribute`,
+/// `signer-not-found`, `content-mismatch`, `no-signers`, `email-mismatch`), [`Error`] codes,
+/// and [`Warning::CODES`].
+pub fn all_codes() -> impl Iterator<Item = &'static str> {
+    signer::CODES
+        .iter()
+        .chain(Error::CODES)
+        .chain(Warning::CODES)
+        .copied()
+}
+
+/// What to verify for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    /// Validation of signer certificates: time, purpose (S/MIME by default), policies,
+    /// revocation, profile, algorithm policy. Its `email` is ignored: the From address is
+    /// compared instead (see [`Options::require_email_match`]).
+    pub chain: smimetrust_chain::Options,
+    /// Validate each signer's certificate at its signingTime attribute instead of
+    /// `chain.time` (which is used, with a `signing-time-missing` warning, when a signer has
+    /// none).
+    pub at_signing_time: bool,
+    /// SHA-1 does not make a signature `valid-weak` (it is still reported as a warning).
+    pub allow_sha1: bool,
+    /// A From address missing from the signer's certificate makes the signer invalid
+    /// (`email-mismatch`) instead of a warning.
+    pub require_email_match: bool,
+    /// Signature layers followed, outermost first (default 8).
+    pub max_layers: usize,
+    /// Signers per layer (default 16).
+    pub max_signers: usize,
+    /// `multipart/` content types in one MIME entity (default 256): a bound on the MIME
+    /// parser's recursion on hostile input.
+    pub max_multiparts: usize,
+}
+
+impl Options {
+    /// Defaults, validating at `time`: S/MIME purpose, CRLs used where given, SHA-1 weak, From
+    /// mismatches a warning.
+    pub fn at(time: time::OffsetDateTime) -> Self {
+        Options {
+            chain: smimetrust_chain::Options::at(time),
+            at_signing_time: false,
+            allow_sha1: false,
+            require_email_match: false,
+            max_layers: 8,
+            max_signers: 16,
+            max_multiparts: 256,
+        }
+    }
+}
+
+/// The validator's certificates, indexed for finding signers.
+pub(crate) struct CertIndex<'v> {
+    by_serial: HashMap<&'v [u8], Vec<&'v Certificate>>,
+    by_ski: HashMap<&'v [u8], Vec<&'v Certificate>>,
+}
+
+impl<'v> CertIndex<'v> {
+    fn new(certs: impl Iterator<Item = &'v Certificate>) -> Self {
+        let mut by_serial: HashMap<&'v [u8], Vec<&'v Certificate>> = HashMap::new();
+        let mut by_ski: HashMap<&'v [u8], Vec<&'v Certificate>> = HashMap::new();
+        for c in certs {
+            if let Some(f) = c.raw_fields() {
+                by_serial.entry(f.serial).or_default().push(c);
+            }
+            if let Some(ski) = c.info().and_then(|i| i.subject_key_id.as_deref()) {
+                by_ski.entry(ski).or_default().push(c);
+            }
+        }
+        CertIndex { by_serial, by_ski }
+    }
+
+    fn find(&self, sid: &Sid<'_>) -> Option<&'v Certificate> {
+        let list = match *sid {
+            Sid::IssuerSerial { serial, .. } => self.by_serial.get(serial)?,
+            Sid::Ski(ski) => self.by_ski.get(ski)?,
+        };
+        list.iter().copied().find(|c| sid.matches(c))
+    }
+}
+
+/// Verifies S/MIME messages and CMS signatures; see the [crate docs](crate). Shareable across
+/// threads: verify many messages in parallel with one `Verifier` (signatures of intermediates
+/// are then verified once).
+pub struct Verifier<'v> {
+    validator: &'v Validator<'v>,
+    options: Options,
+    index: CertIndex<'v>,
+}
+
+impl std::fmt::Debug for Verifier<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("validator", self.validator)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one verification has found so far.
+struct State {
+    layers: Vec<Layer>,
+    signers: Vec<SignerReport>,
+    warnings: Vec<Warning>,
+    from: Option<String>,
+    /// The first failure: code and message.
+    failure: Option<(&'static str, String)>,
+}
+
+impl State {
+    fn new(from: Option<String>) -> Self {
+        State {
+            layers: Vec::new(),
+            signers: Vec::new(),
+            warnings: Vec::new(),
+            from,
+            failure: None,
+        }
+    }
+
+    fn finish(self, error: Option<Error>) -> Report {
+        let mut report = Report {
+            status: Status::NotSigned,
+            code: None,
+            message: None,
+            layers: self.layers,
+            signers: self.signers,
+            warnings: self.warnings,
+            from: self.from,
+        };
+        if let Some(e) = error {
+            report.status = Status::Error;
+            report.code = Some(e.code());
+            report.message = Some(e.to_string());
+            return report;
+        }
+        let signed: Vec<&Layer> = report
+            .layers
+            .iter()
+            .filter(|l| l.kind != LayerKind::Encrypted)
+            .collect();
+        report.status = if signed.iter().any(|l| l.status == Status::Invalid) {
+            if let Some((code, message)) = self.failure {
+                report.code = Some(code);
+                report.message = Some(message);
+            }
+            Status::Invalid
+        } else if signed.iter().any(|l| l.status == Status::ValidWeak) {
+            Status::ValidWeak
+        } else if !signed.is_empty() {
+            Status::Valid
+        } else if report.layers.iter().any(|l| l.kind == LayerKind::Encrypted) {
+            Status::Encrypted
+        } else {
+            Status::NotSigned
+        };
+        report
+    }
+}
+
+/// What a MIME entity is, as far as S/MIME goes.
+enum Entity {
+    /// `multipart/signed` with an S/MIME protocol.
+    MultipartSigned,
+    /// `multipart/signed` with another protocol (OpenPGP, …).
+    OtherSigned(String),
+    /// `application/(x-)pkcs7-mime` (or an `.p7m` attachment): a CMS structure.
+    Pkcs7Mime,
+    /// Another multipart.
+    Multipart,
+    /// Anything else.
+    Leaf,
+}
+
+fn classify(mail: &mailparse::ParsedMail<'_>) -> Entity {
+    let mime = mail.ctype.mimetype.to_ascii_lowercase();
+    match mime.as_str() {
+        "multipart/signed" => {
+            let protocol = mail
+                .ctype
+                .params
+                .get("protocol")
+                .map(|p| p.to_ascii_lowercase())
+                .unwrap_or_default();
+            if protocol == "application/pkcs7-signature"
+                || protocol == "application/x-pkcs7-signature"
+            {
+                Entity::MultipartSigned
+            } else {
+                Entity::OtherSigned(protocol)
+            }
+        }
+        "application/pkcs7-mime" | "application/x-pkcs7-mime" => Entity::Pkcs7Mime,
+        "application/octet-stream" => {
+            let name = mail
+                .ctype
+                .params
+                .get("name")
+                .map(|n| n.to_ascii_lowercase())
+                .unwrap_or_default();
+            if name.ends_with(".p7m") {
+                Entity::Pkcs7Mime
+            } else {
+                Entity::Leaf
+            }
+        }
+        m if m.starts_with("multipart/") => Entity::Multipart,
+        _ => Entity::Leaf,
+    }
+}
+
+/// The first From address of a message.
+fn from_address(mail: &mailparse::ParsedMail<'_>) -> Option<String> {
+    use mailparse::MailHeaderMap;
+    let header = mail.headers.get_first_header("From")?;
+    let list = mailparse::addrparse_header(header).ok()?;
+    list.iter().find_map(|a| match a {
+        mailparse::MailAddr::Single(s) => Some(s.addr.clone()),
+        mailparse::MailAddr::Group(g) => g.addrs.first().map(|s| s.addr.clone()),
+    })
+}
+
+/// How many times `multipart/` occurs, ASCII case ignored (a bound on MIME nesting).
+fn count_multiparts(bytes: &[u8], limit: usize) -> usize {
+    const NEEDLE: &[u8] = b"multipart/";
+    let mut n = 0;
+    let mut i = 0;
+    while i + NEEDLE.len() <= bytes.len() {
+        if bytes.get(i).is_some_and(|b| b | 0x20 == b'm')
+            && bytes
+                .get(i..i + NEEDLE.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(NEEDLE))
+        {
+            n += 1;
+            if n > limit {
+                return n;
+            }
+            i += NEEDLE.len();
+        } else {
+            i += 1;
+        }
+    }
+    n
+}
+
+/// Whether `bytes` look like a MIME entity (a header line first) rather than CMS text.
+fn looks_like_mime(bytes: &[u8]) -> bool {
+    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    match line.iter().position(|&b| b == b':') {
+        Some(colon) => line
+            .get(..colon)
+            .is_some_and(|name| !name.is_empty() && name.iter().all(|b| b.is_ascii_graphic())),
+        None => false,
+    }
+}
+
+/// CMS bytes in `input`, if it is a CMS file: DER/BER, PEM (`PKCS7`, `CMS`) or bare base64.
+fn cms_bytes(input: &[u8]) -> Option<Cow<'_, [u8]>> {
+    if input.first() == Some(&0x30) {
+        return Some(Cow::Borrowed(input));
+    }
+    let trimmed = input.trim_ascii_start();
+    if trimmed.starts_with(b"-----BEGIN") {
+        let (label, der) = pem_rfc7468::decode_vec(trimmed).ok()?;
+        return matches!(label, "PKCS7" | "CMS").then_some(Cow::Owned(der));
+    }
+    if trimmed.is_empty()
+        || !trimmed
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=\r\n \t".contains(b))
+    {
+        return None;
+    }
+    let compact: Vec<u8> = trimmed
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    use base64::Engine;
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .ok()?;
+    (der.first() == Some(&0x30)).then_some(Cow::Owned(der))
+}
+
+impl<'v> Verifier<'v> {
+    /// A verifier over `validator` (which holds the trust anchors, extra intermediates and
+    /// CRLs, and whose signature verifier is used for messages too).
+    pub fn new(validator: &'v Validator<'v>, options: Options) -> Self {
+        let certs = validator
+            .anchors()
+            .iter()
+            .map(|a| a.certificate())
+            .chain(validator.intermediates());
+        Verifier {
+            validator,
+            index: CertIndex::new(certs),
+            options,
+        }
+    }
+
+    /// The options.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Verifies one input: with `content`, a detached CMS signature over it; otherwise a CMS
+    /// file (DER, BER, PEM or base64; its content inside) or, failing that, a MIME message.
+    pub fn verify(&self, input: &[u8], content: Option<&[u8]>) -> Report {
+        if content.is_some() {
+            return self.verify_cms(input, content);
+        }
+        if !looks_like_mime(input)
+            && let Some(der) = cms_bytes(input)
+        {
+            return self.verify_cms(&der, None);
+        }
+        self.verify_message(input)
+    }
+
+    /// Verifies an RFC 5322 message.
+    pub fn verify_message(&self, message: &[u8]) -> Report {
+        let mut state = State::new(None);
+        let result = self.message(message, &mut state, 0, true);
+        state.finish(result.err())
+    }
+
+    /// Verifies a bare CMS SignedData (DER, BER, PEM or base64): opaque, or detached with
+    /// `content`.
+    pub fn verify_cms(&self, cms: &[u8], content: Option<&[u8]>) -> Report {
+        let mut state = State::new(None);
+        let Some(der) = cms_bytes(cms) else {
+            let e = Error::cms(0, "not a CMS structure (DER, BER, PEM or base64)");
+            return state.finish(Some(e));
+        };
+        let result = match content {
+            Some(c) => {
+                let forms: &[Form] = if digest::has_bare_lf(c) {
+                    &[Form::AsIs, Form::Canonical]
+                } else {
+                    &[Form::AsIs]
+                };
+                self.signed_layer(
+                    &der,
+                    Some(signer::Content { bytes: c, forms }),
+                    LayerKind::DetachedCms,
+                    &mut state,
+                    0,
+                )
+            }
+            None => self.signed_layer(&der, None, LayerKind::OpaqueCms, &mut state, 0),
+        };
+        state.finish(result.err())
+    }
+
+    /// Parses `bytes` as a MIME entity and walks it. `top`: whether the message's own headers
+    /// (From) are read and signatures searched for inside multiparts.
+    fn message(
+        &self,
+        bytes: &[u8],
+        state: &mut State,
+        depth: usize,
+        top: bool,
+    ) -> Result<(), Error> {
+        let n = count_multiparts(bytes, self.options.max_multiparts);
+        if n > self.options.max_multiparts {
+            return Err(Error::TooComplex {
+                detail: format!(
+                    "more than {} multipart content types",
+                    self.options.max_multiparts
+                ),
+            });
+        }
+        let mail = mailparse::parse_mail(bytes).map_err(|e| Error::mime(e.to_string()))?;
+        if top {
+            state.from = from_address(&mail);
+        }
+        self.entity(&mail, state, depth, top)
+    }
+
+    fn entity(
+        &self,
+        mail: &mailparse::ParsedMail<'_>,
+        state: &mut State,
+        depth: usize,
+        search: bool,
+    ) -> Result<(), Error> {
+        if depth >= self.options.max_layers {
+            return Err(Error::TooManyLayers {
+                limit: self.options.max_layers,
+            });
+        }
+        match classify(mail) {
+            Entity::MultipartSigned => {
+                let [content, signature] = mail.subparts.as_slice() else {
+                    return Err(Error::mime(format!(
+                        "multipart/signed has {} parts instead of 2",
+                        mail.subparts.len()
+                    )));
+                };
+                let sig = signature
+                    .get_body_raw()
+                    .map_err(|e| Error::mime(format!("the signature part does not decode: {e}")))?;
+                let raw = content.raw_bytes;
+                let forms: &[Form] = if digest::has_bare_lf(raw) {
+                    &[Form::Canonical, Form::AsIs]
+                } else {
+                    &[Form::AsIs]
+                };
+                self.signed_layer(
+                    &sig,
+                    Some(signer::Content { bytes: raw, forms }),
+                    LayerKind::MultipartSigned,
+                    state,
+                    depth,
+                )?;
+                // Sign inside sign: the signed content may itself be signed or encrypted.
+                self.entity(content, state, depth + 1, false)
+            }
+            Entity::Pkcs7Mime => {
+                let body = mail.get_body_raw().map_err(|e| {
+                    Error::mime(format!("the pkcs7-mime body does not decode: {e}"))
+                })?;
+                let ci = cms::content_info(&body)?;
+                if ci.content_type == cms::ID_ENVELOPED_DATA
+                    || ci.content_type == cms::ID_AUTH_ENVELOPED_DATA
+                {
+                    state.layers.push(Layer {
+                        kind: LayerKind::Encrypted,
+                        status: Status::Encrypted,
+                        code: None,
+                    });
+                    return Ok(());
+                }
+                let smime_type = mail
+                    .ctype
+                    .params
+                    .get("smime-type")
+                    .map(|t| t.to_ascii_lowercase());
+                if smime_type.as_deref() == Some("certs-only") {
+                    return Ok(());
+                }
+                self.signed_layer(&body, None, LayerKind::OpaqueSigned, state, depth)
+            }
+            Entity::OtherSigned(protocol) => {
+                state.warnings.push(Warning {
+                    code: "not-smime-signed",
+                    message: format!(
+                        "multipart/signed with protocol {protocol:?} is not an S/MIME signature"
+                    ),
+                });
+                Ok(())
+            }
+            Entity::Multipart if search => {
+                // Find the signature wherever it is: the first signed or encrypted part.
+                for part in &mail.subparts {
+                    let before = state.layers.len();
+                    self.entity(part, state, depth, true)?;
+                    if state.layers.len() > before {
+                        break;
+                    }
+                }
+                Ok(())
+            }
+            Entity::Multipart | Entity::Leaf => Ok(()),
+        }
+    }
+
+    /// Verifies one SignedData (`der`) over `detached` content or its own, records the layer,
+    /// and follows an embedded content that is itself a MIME entity.
+    fn signed_layer(
+        &self,
+        der: &[u8],
+        detached: Option<signer::Content<'_>>,
+        kind: LayerKind,
+        state: &mut State,
+        depth: usize,
+    ) -> Result<(), Error> {
+        let ci = cms::content_info(der)?;
+        if ci.content_type == cms::ID_ENVELOPED_DATA
+            || ci.content_type == cms::ID_AUTH_ENVELOPED_DATA
+        {
+            state.layers.push(Layer {
+                kind: LayerKind::Encrypted,
+                status: Status::Encrypted,
+                code: None,
+            });
+            return Ok(());
+        }
+        if ci.content_type != cms::ID_SIGNED_DATA {
+            return Err(Error::cms(
+                ci.content.offset,
+                format!(
+                    "the content type is {}, not signed-data",
+                    signer::oid_name(&ci.content_type)
+                ),
+            ));
+        }
+        let sd = cms::signed_data(&ci.content)?;
+        if sd.signers.len() > self.options.max_signers {
+            return Err(Error::cms(
+                ci.content.offset,
+                format!(
+                    "{} signers (at most {} are verified)",
+                    sd.signers.len(),
+                    self.options.max_signers
+                ),
+            ));
+        }
+        let layer = state.layers.len();
+        state.layers.push(Layer {
+            kind,
+            status: Status::Invalid,
+            code: None,
+        });
+        let embedded_forms = [Form::AsIs];
+        let content = match (&detached, &sd.econtent) {
+            (Some(d), _) => signer::Content {
+                bytes: d.bytes,
+                forms: d.forms,
+            },
+            (None, Some(e)) => signer::Content {
+                bytes: e,
+                forms: &embedded_forms,
+            },
+            (None, None) => return Err(Error::DetachedContentMissing),
+        };
+        let message_certs: Vec<Certificate> = sd
+            .certs
+            .iter()
+            .map(|c| Certificate::from_der(c.to_vec()))
+            .collect();
+        let crls: Vec<Vec<u8>> = sd.crls.iter().map(|c| c.to_vec()).collect();
+        let validator = self.validator.with_extra(&message_certs, &crls);
+        let ctx = signer::LayerCtx {
+            options: &self.options,
+            validator: &validator,
+            index: &self.index,
+            message_certs: &message_certs,
+            from: state.from.as_deref(),
+            layer,
+        };
+        let mut failure: Option<(&'static str, String)> = None;
+        // A detached signature that also embeds a different content.
+        if let (Some(d), Some(e)) = (&detached, &sd.econtent) {
+            let same = d.forms.iter().any(|&f| match f {
+                Form::AsIs => d.bytes == &**e,
+                Form::Canonical => digest::canonical(d.bytes) == **e,
+            });
+            if !same {
+                failure = Some((
+                    "content-mismatch",
+                    "the signature embeds content that differs from the signed part of the message"
+                        .to_owned(),
+                ));
+            }
+        }
+        if sd.signers.is_empty() {
+            failure.get_or_insert((
+                "no-signers",
+                "the SignedData has no SignerInfo: nothing is signed".to_owned(),
+            ));
+        }
+        let mut warnings = Vec::new();
+        let mut statuses = Vec::new();
+        for si in &sd.signers {
+            let r = signer::verify(&ctx, &sd, si, &content, &mut warnings);
+            if let (Status::Invalid, Some(code)) = (r.status, r.code) {
+                failure.get_or_insert((code, r.message.clone().unwrap_or_else(|| code.to_owned())));
+            }
+            statuses.push(r.status);
+            state.signers.push(r);
+        }
+        for w in warnings {
+            if !state.warnings.iter().any(|x| x.message == w.message) {
+                state.warnings.push(w);
+            }
+        }
+        let status = if failure.is_some() {
+            Status::Invalid
+        } else if statuses.contains(&Status::ValidWeak) {
+            Status::ValidWeak
+        } else {
+            Status::Valid
+        };
+        if let Some(l) = state.layers.get_mut(layer) {
+            l.status = status;
+            l.code = failure.as_ref().map(|f| f.0);
+        }
+        if state.failure.is_none() {
+            state.failure = failure;
+        }
+        // Sign inside sign: embedded content that is a MIME entity.
+        if detached.is_none()
+            && let Some(inner) = &sd.econtent
+            && looks_like_mime(inner)
+        {
+            self.message(inner, state, depth + 1, false)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multipart_counting() {
+        assert_eq!(
+            count_multiparts(b"Multipart/Mixed multipart/x MULTIPART/", 9),
+            3
+        );
+        assert_eq!(count_multiparts(b"multipart", 9), 0);
+        assert_eq!(count_multiparts(&b"multipart/".repeat(20), 5), 6);
+    }
+
+    #[test]
+    fn cms_detection() {
+        assert!(cms_bytes(&[0x30, 0x00]).is_some());
+        assert!(cms_bytes(b"MAA=\n").is_some());
+        assert!(cms_bytes(b"Subject: x\r\n\r\nbody").is_none());
+        assert!(looks_like_mime(b"Content-Type: text/plain\r\n"));
+        assert!(!looks_like_mime(b"MIIB\n"));
+    }
+}

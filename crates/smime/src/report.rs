@@ -1,0 +1,172 @@
+//! What a verification found: one [`Report`] per message.
+
+use std::fmt;
+
+use time::OffsetDateTime;
+
+/// The verdict on a message, a layer or a signer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Status {
+    /// Every signature verifies and every signer's certificate validates.
+    Valid,
+    /// Valid, but with SHA-1 (unless allowed) or a key under 2048 bits somewhere.
+    ValidWeak,
+    /// A signature or a signer's certificate fails; [`Report::code`] says why.
+    Invalid,
+    /// No S/MIME signature anywhere in the message.
+    NotSigned,
+    /// The message is encrypted (enveloped-data) and carries no signature outside the
+    /// encryption: nothing to verify without the recipient's key.
+    Encrypted,
+    /// The input could not be read as a message or CMS structure.
+    Error,
+}
+
+impl Status {
+    /// `valid`, `valid-weak`, `invalid`, `not-signed`, `encrypted` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::ValidWeak => "valid-weak",
+            Status::Invalid => "invalid",
+            Status::NotSigned => "not-signed",
+            Status::Encrypted => "encrypted",
+            Status::Error => "error",
+        }
+    }
+
+    /// Whether this is `valid` or `valid-weak`.
+    pub fn is_valid(self) -> bool {
+        matches!(self, Status::Valid | Status::ValidWeak)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What kind of layer of a message was met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LayerKind {
+    /// `multipart/signed` with an `application/(x-)pkcs7-signature` part (clear-signed).
+    MultipartSigned,
+    /// `application/(x-)pkcs7-mime` signed-data (opaque-signed).
+    OpaqueSigned,
+    /// A bare CMS SignedData file with its content inside (`.p7m`).
+    OpaqueCms,
+    /// A bare detached CMS SignedData file whose content was given separately (`.p7s`).
+    DetachedCms,
+    /// `application/(x-)pkcs7-mime` enveloped-data (or authEnveloped-data): encrypted.
+    Encrypted,
+}
+
+impl LayerKind {
+    /// `multipart-signed`, `opaque-signed`, `opaque-cms`, `detached-cms` or `encrypted`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LayerKind::MultipartSigned => "multipart-signed",
+            LayerKind::OpaqueSigned => "opaque-signed",
+            LayerKind::OpaqueCms => "opaque-cms",
+            LayerKind::DetachedCms => "detached-cms",
+            LayerKind::Encrypted => "encrypted",
+        }
+    }
+}
+
+/// One layer, outermost first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Layer {
+    /// What it is.
+    pub kind: LayerKind,
+    /// Its verdict (`encrypted` for an encrypted layer).
+    pub status: Status,
+    /// Why it is not valid.
+    pub code: Option<&'static str>,
+}
+
+/// A certificate of a signer's path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainEntry {
+    /// SHA-1 thumbprint, upper-case hex.
+    pub sha1: String,
+    /// Subject, RFC 4514.
+    pub subject: String,
+}
+
+/// One signer of one layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignerReport {
+    /// The index of its layer in [`Report::layers`].
+    pub layer: usize,
+    /// The signer certificate's subject (`None` when no certificate matched).
+    pub subject: Option<String>,
+    /// The signer certificate's first email address (SAN rfc822Name, else subject
+    /// emailAddress); the one matching the From address when there is one.
+    pub email: Option<String>,
+    /// The signer certificate's SHA-1 thumbprint.
+    pub sha1: Option<String>,
+    /// The signingTime attribute.
+    pub signing_time: Option<OffsetDateTime>,
+    /// `sha-256`, …, or the dotted OID when unknown.
+    pub digest_algorithm: String,
+    /// The signature algorithm's name (`rsaEncryption`, `ecdsa-with-SHA256`, `id-Ed25519`, …)
+    /// or dotted OID.
+    pub signature_algorithm: String,
+    /// `valid`, `valid-weak` or `invalid`.
+    pub status: Status,
+    /// Why it is invalid.
+    pub code: Option<&'static str>,
+    /// What failed, naming the certificate where there is one.
+    pub message: Option<String>,
+    /// The validated path, signer first, trust anchor last (empty unless it validated).
+    pub chain: Vec<ChainEntry>,
+    /// The time the certificate was validated at.
+    pub validated_at: OffsetDateTime,
+}
+
+/// Something worth knowing that did not decide the verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// A stable code (see [`Warning::CODES`] and the chain's weakness codes).
+    pub code: &'static str,
+    /// What, naming the signer or certificate.
+    pub message: String,
+}
+
+impl Warning {
+    /// Codes of warnings this crate adds to the chain's `weak-sha1` and `weak-key`:
+    /// `email-mismatch` (the From address is not in the signer's certificate),
+    /// `signing-time-missing` (asked to validate at the signing time, but the signer has no
+    /// signingTime attribute: validated at the given time instead), `not-smime-signed` (a
+    /// multipart/signed message whose protocol is not S/MIME, e.g. OpenPGP).
+    pub const CODES: &'static [&'static str] =
+        &["email-mismatch", "signing-time-missing", "not-smime-signed"];
+}
+
+/// The verdict on one message or CMS file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Report {
+    /// The overall verdict: `error` if any layer could not be read, else `invalid` if any signed
+    /// layer is invalid, else `valid-weak` or `valid` when there is a signed layer, else
+    /// `encrypted` or `not-signed`.
+    pub status: Status,
+    /// Why the message is not valid: the code of the first failing layer.
+    pub code: Option<&'static str>,
+    /// What failed, in one line.
+    pub message: Option<String>,
+    /// The layers, outermost first.
+    pub layers: Vec<Layer>,
+    /// Every signer of every signed layer.
+    pub signers: Vec<SignerReport>,
+    /// Warnings (weak algorithms, email mismatch, …).
+    pub warnings: Vec<Warning>,
+    /// The From address of the message, when there is one.
+    pub from: Option<String>,
+}

@@ -1,0 +1,525 @@
+//! One SignerInfo: find its certificate, check the signed attributes and the signature, validate
+//! the certificate.
+
+use const_oid::ObjectIdentifier;
+use der::{Decode, Encode};
+use smimetrust_chain::sig::Weakness;
+use smimetrust_chain::{Certificate, Reason, Validator};
+use time::OffsetDateTime;
+
+use crate::cms::{self, SignedData, SignerInfo};
+use crate::digest::{DigestAlg, Form, Lookup};
+use crate::report::{ChainEntry, SignerReport, Status, Warning};
+use crate::{CertIndex, Options};
+
+const fn oid(s: &str) -> ObjectIdentifier {
+    ObjectIdentifier::new_unwrap(s)
+}
+
+const CONTENT_TYPE: ObjectIdentifier = oid("1.2.840.113549.1.9.3");
+const MESSAGE_DIGEST: ObjectIdentifier = oid("1.2.840.113549.1.9.4");
+const SIGNING_TIME: ObjectIdentifier = oid("1.2.840.113549.1.9.5");
+
+const RSA_ENCRYPTION: ObjectIdentifier = oid("1.2.840.113549.1.1.1");
+const EC_PUBLIC_KEY: ObjectIdentifier = oid("1.2.840.10045.2.1");
+const ID_DSA: ObjectIdentifier = oid("1.2.840.10040.4.1");
+
+/// Codes for signer failures this crate adds to the chain's validation codes.
+pub(crate) const CODES: &[&str] = &[
+    "digest-mismatch",
+    "content-type-mismatch",
+    "missing-signed-attribute",
+    "malformed-signed-attribute",
+    "signer-not-found",
+    "content-mismatch",
+    "no-signers",
+];
+
+/// The content a layer's signatures cover: one or two readings of the same bytes.
+pub(crate) struct Content<'c> {
+    pub bytes: &'c [u8],
+    /// The forms to try, in order (the canonical form first for MIME parts with bare LFs).
+    pub forms: &'c [Form],
+}
+
+/// Everything one layer's signers share.
+pub(crate) struct LayerCtx<'x> {
+    pub options: &'x Options,
+    pub validator: &'x Validator<'x>,
+    pub index: &'x CertIndex<'x>,
+    pub message_certs: &'x [Certificate],
+    pub from: Option<&'x str>,
+    pub layer: usize,
+}
+
+struct Failure {
+    code: &'static str,
+    message: String,
+}
+
+fn fail(code: &'static str, message: impl Into<String>) -> Failure {
+    Failure {
+        code,
+        message: message.into(),
+    }
+}
+
+/// The name of an algorithm OID.
+pub(crate) fn oid_name(o: &ObjectIdentifier) -> String {
+    const_oid::db::DB
+        .by_oid(o)
+        .map_or_else(|| o.to_string(), str::to_owned)
+}
+
+/// The signature AlgorithmIdentifier to verify with: CMS allows the key's algorithm
+/// (`rsaEncryption`, `id-ecPublicKey`, `id-dsa`) with the hash given by the digest algorithm.
+fn signature_algorithm(
+    sig_alg: &spki::AlgorithmIdentifierOwned,
+    digest: DigestAlg,
+) -> Result<Vec<u8>, Failure> {
+    let combined = |s: &str, null: bool| {
+        let parameters = null.then(der::Any::null);
+        spki::AlgorithmIdentifierOwned {
+            oid: oid(s),
+            parameters,
+        }
+    };
+    let alg = match sig_alg.oid {
+        RSA_ENCRYPTION => combined(
+            match digest {
+                DigestAlg::Sha1 => "1.2.840.113549.1.1.5",
+                DigestAlg::Sha224 => "1.2.840.113549.1.1.14",
+                DigestAlg::Sha256 => "1.2.840.113549.1.1.11",
+                DigestAlg::Sha384 => "1.2.840.113549.1.1.12",
+                DigestAlg::Sha512 => "1.2.840.113549.1.1.13",
+            },
+            true,
+        ),
+        EC_PUBLIC_KEY => combined(
+            match digest {
+                DigestAlg::Sha1 => "1.2.840.10045.4.1",
+                DigestAlg::Sha224 => "1.2.840.10045.4.3.1",
+                DigestAlg::Sha256 => "1.2.840.10045.4.3.2",
+                DigestAlg::Sha384 => "1.2.840.10045.4.3.3",
+                DigestAlg::Sha512 => "1.2.840.10045.4.3.4",
+            },
+            false,
+        ),
+        ID_DSA => combined(
+            match digest {
+                DigestAlg::Sha1 => "1.2.840.10040.4.3",
+                DigestAlg::Sha224 => "2.16.840.1.101.3.4.3.1",
+                DigestAlg::Sha256 => "2.16.840.1.101.3.4.3.2",
+                _ => {
+                    return Err(fail(
+                        "unsupported-algorithm",
+                        format!("dsa with {} is not supported", digest.name()),
+                    ));
+                }
+            },
+            false,
+        ),
+        _ => sig_alg.clone(),
+    };
+    alg.to_der()
+        .map_err(|e| fail("cms-malformed", format!("signature algorithm: {e}")))
+}
+
+/// Verifies one signer of `sd` over `content`.
+pub(crate) fn verify(
+    ctx: &LayerCtx<'_>,
+    sd: &SignedData<'_>,
+    si: &SignerInfo<'_>,
+    content: &Content<'_>,
+    warnings: &mut Vec<Warning>,
+) -> SignerReport {
+    let d = &si.decoded;
+    let mut report = SignerReport {
+        layer: ctx.layer,
+        subject: None,
+        email: None,
+        sha1: None,
+        signing_time: None,
+        digest_algorithm: oid_name(&d.digest_alg.oid),
+        signature_algorithm: oid_name(&d.signature_algorithm.oid),
+        status: Status::Invalid,
+        code: None,
+        message: None,
+        chain: Vec::new(),
+        validated_at: ctx.options.chain.time,
+    };
+    match check(ctx, sd, si, content, &mut report, warnings) {
+        Ok(weak) => {
+            report.status = if weak {
+                Status::ValidWeak
+            } else {
+                Status::Valid
+            };
+        }
+        Err(f) => {
+            report.status = Status::Invalid;
+            report.code = Some(f.code);
+            report.message = Some(f.message);
+        }
+    }
+    report
+}
+
+/// Finds the signer's certificate: among the message's, then the trust store's.
+fn find_cert<'x>(ctx: &'x LayerCtx<'x>, si: &SignerInfo<'_>) -> Option<&'x Certificate> {
+    ctx.message_certs
+        .iter()
+        .find(|c| si.sid.matches(c))
+        .or_else(|| ctx.index.find(&si.sid))
+}
+
+fn check(
+    ctx: &LayerCtx<'_>,
+    sd: &SignedData<'_>,
+    si: &SignerInfo<'_>,
+    content: &Content<'_>,
+    report: &mut SignerReport,
+    warnings: &mut Vec<Warning>,
+) -> Result<bool, Failure> {
+    let d = &si.decoded;
+    let digest = match DigestAlg::from_oid(&d.digest_alg.oid) {
+        Lookup::Known(alg) => alg,
+        Lookup::Broken(name) => {
+            return Err(fail(
+                "weak-algorithm",
+                format!("the signer uses the broken digest {name}"),
+            ));
+        }
+        Lookup::Unknown => {
+            return Err(fail(
+                "unsupported-algorithm",
+                format!("digest algorithm {} is not supported", d.digest_alg.oid),
+            ));
+        }
+    };
+    report.digest_algorithm = digest.name().to_owned();
+    let cert = find_cert(ctx, si).ok_or_else(|| {
+        fail(
+            "signer-not-found",
+            format!(
+                "no certificate in the message or the trust store matches the signer at byte {} ({})",
+                si.offset, si.sid
+            ),
+        )
+    })?;
+    report.sha1 = Some(cert.sha1_hex());
+    if let Some(info) = cert.info() {
+        report.subject = Some(info.subject.clone());
+        let from_match = ctx.from.and_then(|from| {
+            info.emails
+                .iter()
+                .find(|e| e.eq_ignore_ascii_case(from))
+                .cloned()
+        });
+        report.email = from_match.or_else(|| info.emails.first().cloned());
+    }
+    let mut weak: Vec<Weakness> = Vec::new();
+    if digest == DigestAlg::Sha1 {
+        weak.push(Weakness::Sha1);
+    }
+
+    // The signed attributes, and what the signature covers.
+    let attrs_message;
+    let message: &[u8] = match &si.signed_attrs {
+        Some(attrs) => {
+            let found = signed_attributes(attrs)?;
+            report.signing_time = found.signing_time;
+            if found.content_type != sd.econtent_type {
+                return Err(fail(
+                    "content-type-mismatch",
+                    format!(
+                        "the contentType attribute says {} but the content is {}",
+                        oid_name(&found.content_type),
+                        oid_name(&sd.econtent_type)
+                    ),
+                ));
+            }
+            let matched = content
+                .forms
+                .iter()
+                .copied()
+                .find(|&form| digest.digest(content.bytes, form) == found.message_digest);
+            if matched.is_none() {
+                return Err(fail(
+                    "digest-mismatch",
+                    format!(
+                        "the messageDigest attribute does not match the {} digest of the content: it was changed after signing",
+                        digest.name()
+                    ),
+                ));
+            }
+            attrs_message = cms::signed_attrs_message(attrs);
+            &attrs_message
+        }
+        None => {
+            if sd.econtent_type != cms::ID_DATA {
+                return Err(fail(
+                    "content-type-mismatch",
+                    format!(
+                        "no signed attributes, but the content type is {} (only id-data may be signed without them)",
+                        oid_name(&sd.econtent_type)
+                    ),
+                ));
+            }
+            content.bytes
+        }
+    };
+
+    // The signing time and the validation time.
+    let mut chain_options = ctx.options.chain.clone();
+    chain_options.email = None;
+    if ctx.options.at_signing_time {
+        match report.signing_time {
+            Some(t) => chain_options.time = t,
+            None => warnings.push(Warning {
+                code: "signing-time-missing",
+                message: format!(
+                    "{}: no signingTime attribute; validated at the time given instead",
+                    report.subject.as_deref().unwrap_or("the signer")
+                ),
+            }),
+        }
+    }
+    report.validated_at = chain_options.time;
+
+    // The path (first when the key inherits DSA parameters from it).
+    let raw = cert.raw_fields().ok_or_else(|| {
+        fail(
+            "certificate-malformed",
+            format!("the signer certificate {} is malformed", cert.sha1_hex()),
+        )
+    })?;
+    let path = ctx.validator.verify(cert, &chain_options);
+    let inherited = path
+        .as_ref()
+        .ok()
+        .and_then(|p| p.inherited_leaf_spki.as_deref());
+    let spki = inherited.unwrap_or(raw.spki);
+
+    // The signature.
+    let alg = signature_algorithm(&d.signature_algorithm, digest)?;
+    let signature = d.signature.as_bytes();
+    let policy = ctx.options.chain.algorithms;
+    let verifier = ctx.validator.verifier();
+    let verified = if si.signed_attrs.is_some() {
+        verifier.verify(spki, &alg, message, signature, policy)
+    } else {
+        // Without signed attributes the signature covers the content itself, in the form
+        // that verifies.
+        let mut result = None;
+        for &form in content.forms {
+            let r = match form {
+                Form::AsIs => verifier.verify(spki, &alg, message, signature, policy),
+                Form::Canonical => verifier.verify(
+                    spki,
+                    &alg,
+                    &crate::digest::canonical(message),
+                    signature,
+                    policy,
+                ),
+            };
+            let ok = r.is_ok();
+            result = Some(r);
+            if ok {
+                break;
+            }
+        }
+        result.unwrap_or_else(|| {
+            Err(smimetrust_chain::Invalid {
+                reason: Reason::BadSignature,
+                certificate: None,
+                detail: "no content".into(),
+            })
+        })
+    };
+    match verified {
+        Ok(w) => weak.extend(w),
+        Err(e) => {
+            let code = e.reason.code();
+            let what = if e.detail.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", e.detail)
+            };
+            return Err(fail(
+                code,
+                format!(
+                    "the signature of {} does not verify{what}",
+                    report.subject.as_deref().unwrap_or("the signer")
+                ),
+            ));
+        }
+    }
+
+    // The certificate's validity for S/MIME at the time.
+    let path = path.map_err(|e| fail(e.reason.code(), e.to_string()))?;
+    report.chain = path
+        .path
+        .iter()
+        .map(|c| ChainEntry {
+            sha1: c.sha1.clone(),
+            subject: c.subject.clone(),
+        })
+        .collect();
+    let mut path_weak = false;
+    for w in &path.warnings {
+        if w.code == "weak-sha1" && ctx.options.allow_sha1 {
+            push_warning(warnings, w.code, w.message.clone());
+            continue;
+        }
+        path_weak = true;
+        push_warning(warnings, w.code, w.message.clone());
+    }
+
+    // The From address.
+    if let Some(from) = ctx.from {
+        let emails = cert.info().map(|i| i.emails.as_slice()).unwrap_or_default();
+        if !emails.iter().any(|e| e.eq_ignore_ascii_case(from)) {
+            let message = format!(
+                "the message is from {from} but the signer certificate {} is for {}",
+                report.subject.as_deref().unwrap_or("(unparsed)"),
+                if emails.is_empty() {
+                    "no email address".to_owned()
+                } else {
+                    emails.join(", ")
+                }
+            );
+            if ctx.options.require_email_match {
+                return Err(fail("email-mismatch", message));
+            }
+            push_warning(warnings, "email-mismatch", message);
+        }
+    }
+
+    let who = report.subject.as_deref().unwrap_or("the signer").to_owned();
+    let mut is_weak = path_weak;
+    for w in weak {
+        let (counts, message) = match w {
+            Weakness::Sha1 => (
+                !ctx.options.allow_sha1,
+                format!("{who}: the message is signed with sha-1"),
+            ),
+            Weakness::SmallKey(bits) => (true, format!("{who}: the signer's key has {bits} bits")),
+            _ => (true, format!("{who}: weak signature")),
+        };
+        is_weak |= counts;
+        push_warning(warnings, w.code(), message);
+    }
+    Ok(is_weak)
+}
+
+fn push_warning(warnings: &mut Vec<Warning>, code: &'static str, message: String) {
+    if !warnings.iter().any(|w| w.message == message) {
+        warnings.push(Warning { code, message });
+    }
+}
+
+struct Found {
+    content_type: ObjectIdentifier,
+    message_digest: Vec<u8>,
+    signing_time: Option<OffsetDateTime>,
+}
+
+fn single<'a>(a: &'a cms::Attribute<'_>, name: &str) -> Result<&'a [u8], Failure> {
+    match a.values.as_slice() {
+        [v] => Ok(v.raw),
+        _ => Err(fail(
+            "malformed-signed-attribute",
+            format!(
+                "the {name} attribute at byte {} has {} values instead of one",
+                a.offset,
+                a.values.len()
+            ),
+        )),
+    }
+}
+
+fn signed_attributes(attrs: &smimetrust_chain::tlv::Tlv<'_>) -> Result<Found, Failure> {
+    let list =
+        cms::attributes(attrs).map_err(|e| fail("malformed-signed-attribute", e.to_string()))?;
+    let mut content_type = None;
+    let mut message_digest = None;
+    let mut signing_time = None;
+    for a in &list {
+        let dup = |name: &str| {
+            fail(
+                "malformed-signed-attribute",
+                format!("the {name} attribute appears twice (byte {})", a.offset),
+            )
+        };
+        match a.oid {
+            CONTENT_TYPE => {
+                if content_type.is_some() {
+                    return Err(dup("contentType"));
+                }
+                let v = single(a, "contentType")?;
+                content_type = Some(ObjectIdentifier::from_der(v).map_err(|e| {
+                    fail(
+                        "malformed-signed-attribute",
+                        format!("contentType at byte {}: {e}", a.offset),
+                    )
+                })?);
+            }
+            MESSAGE_DIGEST => {
+                if message_digest.is_some() {
+                    return Err(dup("messageDigest"));
+                }
+                let v = single(a, "messageDigest")?;
+                let os = <&der::asn1::OctetStringRef>::from_der(v).map_err(|e| {
+                    fail(
+                        "malformed-signed-attribute",
+                        format!("messageDigest at byte {}: {e}", a.offset),
+                    )
+                })?;
+                message_digest = Some(os.as_bytes().to_vec());
+            }
+            SIGNING_TIME => {
+                if signing_time.is_some() {
+                    return Err(dup("signingTime"));
+                }
+                let v = single(a, "signingTime")?;
+                signing_time = Some(parse_time(v).ok_or_else(|| {
+                    fail(
+                        "malformed-signed-attribute",
+                        format!("signingTime at byte {} is not a valid time", a.offset),
+                    )
+                })?);
+            }
+            _ => {}
+        }
+    }
+    let content_type = content_type.ok_or_else(|| {
+        fail(
+            "missing-signed-attribute",
+            "the signed attributes lack contentType (RFC 5652 11.1)",
+        )
+    })?;
+    let message_digest = message_digest.ok_or_else(|| {
+        fail(
+            "missing-signed-attribute",
+            "the signed attributes lack messageDigest (RFC 5652 11.2)",
+        )
+    })?;
+    Ok(Found {
+        content_type,
+        message_digest,
+        signing_time,
+    })
+}
+
+/// A UTCTime or GeneralizedTime element.
+fn parse_time(v: &[u8]) -> Option<OffsetDateTime> {
+    // UTCTime is tag 0x17; anything else is read as GeneralizedTime (and fails if it is not).
+    let t = if v.first() == Some(&0x17) {
+        x509_cert::time::Time::UtcTime(der::asn1::UtcTime::from_der(v).ok()?)
+    } else {
+        x509_cert::time::Time::GeneralTime(der::asn1::GeneralizedTime::from_der(v).ok()?)
+    };
+    let secs = i64::try_from(t.to_unix_duration().as_secs()).ok()?;
+    OffsetDateTime::from_unix_timestamp(secs).ok()
+}
