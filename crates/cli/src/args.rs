@@ -28,6 +28,10 @@ pub enum Command {
     /// Certificate path validation (RFC 5280 with the S/MIME profile).
     #[command(subcommand)]
     Chain(ChainCommand),
+    /// Verify S/MIME signatures: messages (multipart/signed, opaque signed-data, nested
+    /// layers), bare CMS files, folders and mbox archives, in parallel. Exit 0 when every
+    /// message is valid, 1 when one is not, 2 on usage or I/O errors.
+    Verify(VerifyArgs),
     /// Exchange Online: check a store before `Set-SmimeConfig -SMIMECertificateIssuingCA`.
     #[command(subcommand)]
     Exchange(ExchangeCommand),
@@ -83,12 +87,10 @@ pub enum Purpose {
     Any,
 }
 
-/// `smimetrust chain verify`
+/// Trust anchors, intermediates, CRLs and the RFC 5280 settings, shared by `chain verify` and
+/// `verify`.
 #[derive(Debug, Args)]
-pub struct ChainVerifyArgs {
-    /// Certificates to validate: every certificate in these inputs is a leaf (`-` for stdin).
-    #[arg(required = true, value_name = "LEAF")]
-    pub leaves: Vec<PathBuf>,
+pub struct ValidationArgs {
     /// Trust anchors: a store (SST EKU restrictions are honoured), bundle or folder (repeatable).
     #[arg(long, required = true, value_name = "STORE")]
     pub trust: Vec<PathBuf>,
@@ -98,21 +100,9 @@ pub struct ChainVerifyArgs {
     /// CRLs to check revocation with (repeatable); CRLs inside --trust stores are used too.
     #[arg(long, value_name = "FILE")]
     pub crl: Vec<PathBuf>,
-    /// Validation time (RFC 3339); default now.
-    #[arg(long, value_name = "TIME")]
-    pub at: Option<String>,
     /// What the leaf must be good for.
     #[arg(long, value_enum, default_value_t)]
     pub purpose: Purpose,
-    /// An email address the leaf must carry (SAN rfc822Name or subject emailAddress).
-    #[arg(long, value_name = "ADDR")]
-    pub email: Option<String>,
-    /// A DNS name the leaf must match (with --purpose server).
-    #[arg(long, value_name = "NAME")]
-    pub dns_name: Option<String>,
-    /// An IP address the leaf must match (with --purpose server).
-    #[arg(long, value_name = "ADDR")]
-    pub ip: Option<String>,
     /// Initial policy set: dotted OIDs or anyPolicy (repeatable; default anyPolicy).
     #[arg(long, value_name = "OID")]
     pub policy: Vec<String>,
@@ -132,9 +122,64 @@ pub struct ChainVerifyArgs {
     /// Which certificates need revocation status from the CRLs given.
     #[arg(long, value_enum, default_value_t)]
     pub revocation: RevocationMode,
+}
+
+/// `smimetrust chain verify`
+#[derive(Debug, Args)]
+pub struct ChainVerifyArgs {
+    /// Certificates to validate: every certificate in these inputs is a leaf (`-` for stdin).
+    #[arg(required = true, value_name = "LEAF")]
+    pub leaves: Vec<PathBuf>,
+    #[command(flatten)]
+    pub validation: ValidationArgs,
+    /// Validation time (RFC 3339); default now.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// An email address the leaf must carry (SAN rfc822Name or subject emailAddress).
+    #[arg(long, value_name = "ADDR")]
+    pub email: Option<String>,
+    /// A DNS name the leaf must match (with --purpose server).
+    #[arg(long, value_name = "NAME")]
+    pub dns_name: Option<String>,
+    /// An IP address the leaf must match (with --purpose server).
+    #[arg(long, value_name = "ADDR")]
+    pub ip: Option<String>,
     /// Reject SHA-1 and RSA/DSA keys under 2048 bits instead of warning.
     #[arg(long)]
     pub strict: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `smimetrust verify`
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Messages: files (.eml, .p7m, .p7s, or any RFC 5322 message), folders (walked
+    /// recursively), mbox files, or `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub validation: ValidationArgs,
+    /// Validate signer certificates at this time (RFC 3339), or at each signer's signingTime
+    /// attribute with `signing-time`; default now.
+    #[arg(long, value_name = "TIME|signing-time")]
+    pub at: Option<String>,
+    /// The signed content of a detached signature (a bare .p7s given as PATH).
+    #[arg(long, value_name = "FILE")]
+    pub content: Option<PathBuf>,
+    /// SHA-1 signatures and digests count as valid, not valid-weak (still warned about).
+    #[arg(long)]
+    pub allow_sha1: bool,
+    /// A From address missing from the signer's certificate makes the message invalid
+    /// (email-mismatch) instead of a warning.
+    #[arg(long)]
+    pub require_email_match: bool,
+    /// valid-weak messages (SHA-1 unless --allow-sha1, keys under 2048 bits) fail: exit 1.
+    #[arg(long)]
+    pub strict: bool,
+    /// Messages verified at once (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

@@ -13,7 +13,7 @@ use smimetrust_chain::path::{
 use smimetrust_chain::sig::AlgorithmPolicy;
 use smimetrust_chain::{Certificate, Loaded, ObjectKind};
 
-use crate::args::{ChainVerifyArgs, Format, ProfileArg, Purpose, RevocationMode};
+use crate::args::{ChainVerifyArgs, Format, ProfileArg, Purpose, RevocationMode, ValidationArgs};
 use crate::error::{CliError, Result};
 use crate::render;
 
@@ -71,35 +71,33 @@ struct LeafReport {
     warnings: Vec<Warning>,
 }
 
-pub fn verify(args: &ChainVerifyArgs) -> Result<u8> {
-    let time = crate::check::parse_time(args.at.as_deref())?;
-    let ip = args
-        .ip
-        .as_deref()
-        .map(|s| {
-            s.parse::<IpAddr>()
-                .map_err(|_| CliError::new("usage", format!("--ip {s:?}: not an IP address")))
-        })
-        .transpose()?;
-    let initial_policy_set = policies(&args.policy)?;
-    let leaves = load(&args.leaves, "leaf")?;
+/// The trust material of the validation flags, loaded.
+pub struct Trust {
+    pub anchors: Vec<TrustAnchor>,
+    pub pool: Vec<Certificate>,
+    pub crls: Vec<Vec<u8>>,
+}
+
+/// Loads --trust (anchors, and the CRLs a store holds), --intermediates and --crl.
+pub fn load_trust(args: &ValidationArgs) -> Result<Trust> {
     let trust = load(&args.trust, "--trust")?;
     let intermediates = if args.intermediates.is_empty() {
         Loaded::default()
     } else {
         load(&args.intermediates, "--intermediates")?
     };
-    let crls: Vec<Vec<u8>> = if args.crl.is_empty() {
-        Vec::new()
+    let extra_crls = if args.crl.is_empty() {
+        Loaded::default()
     } else {
         load(&args.crl, "--crl")?
-            .objects
-            .into_iter()
-            .chain(trust.objects.iter().cloned())
-            .filter(|o| o.kind == ObjectKind::Crl)
-            .map(|o| o.der)
-            .collect()
     };
+    let crls: Vec<Vec<u8>> = extra_crls
+        .objects
+        .into_iter()
+        .chain(trust.objects.iter().cloned())
+        .filter(|o| o.kind == ObjectKind::Crl)
+        .map(|o| o.der)
+        .collect();
     let anchors: Vec<TrustAnchor> = trust
         .objects
         .iter()
@@ -111,26 +109,21 @@ pub fn verify(args: &ChainVerifyArgs) -> Result<u8> {
             "--trust: no trust anchor certificates given",
         ));
     }
-    // The pool: the intermediates, plus any CA certificates among the leaf inputs (a bundle
-    // that carries its own chain). Plain leaves stay out, so 10,000 leaves cost no index.
-    let mut pool: Vec<Certificate> = intermediates
+    let pool: Vec<Certificate> = intermediates
         .objects
         .iter()
         .filter(|o| o.kind == ObjectKind::Certificate)
         .map(|o| Certificate::from_der(o.der.clone()))
         .collect();
-    pool.extend(
-        leaves
-            .objects
-            .par_iter()
-            .filter(|o| o.kind == ObjectKind::Certificate)
-            .map(|o| Certificate::from_der(o.der.clone()))
-            .filter(|c| c.info().is_some_and(|i| i.is_ca))
-            .collect::<Vec<_>>(),
-    );
-    let verifier = smimetrust_chain::sig::default_verifier();
-    let validator = Validator::new(&anchors, &pool, &crls, verifier);
+    Ok(Trust {
+        anchors,
+        pool,
+        crls,
+    })
+}
 
+/// The validation options of the flags, at `time`.
+pub fn options(args: &ValidationArgs, time: time::OffsetDateTime) -> Result<Options> {
     let mut options = Options::at(time);
     options.purpose = match args.purpose {
         Purpose::Smime => LibPurpose::Smime,
@@ -147,6 +140,45 @@ pub fn verify(args: &ChainVerifyArgs) -> Result<u8> {
         RevocationMode::Available => Revocation::WhereAvailable,
         RevocationMode::Required => Revocation::Required,
     };
+    let mut policy = PolicyOptions::default();
+    policy.initial_policy_set = policies(&args.policy)?;
+    policy.require_explicit_policy = args.require_explicit_policy;
+    policy.inhibit_policy_mapping = args.inhibit_policy_mapping;
+    policy.inhibit_any_policy = args.inhibit_any_policy;
+    options.policy = policy;
+    Ok(options)
+}
+
+pub fn verify(args: &ChainVerifyArgs) -> Result<u8> {
+    let time = crate::check::parse_time(args.at.as_deref())?;
+    let ip = args
+        .ip
+        .as_deref()
+        .map(|s| {
+            s.parse::<IpAddr>()
+                .map_err(|_| CliError::new("usage", format!("--ip {s:?}: not an IP address")))
+        })
+        .transpose()?;
+    let mut options = options(&args.validation, time)?;
+    let leaves = load(&args.leaves, "leaf")?;
+    let Trust {
+        anchors,
+        mut pool,
+        crls,
+    } = load_trust(&args.validation)?;
+    // The pool: the intermediates, plus any CA certificates among the leaf inputs (a bundle
+    // that carries its own chain). Plain leaves stay out, so 10,000 leaves cost no index.
+    pool.extend(
+        leaves
+            .objects
+            .par_iter()
+            .filter(|o| o.kind == ObjectKind::Certificate)
+            .map(|o| Certificate::from_der(o.der.clone()))
+            .filter(|c| c.info().is_some_and(|i| i.is_ca))
+            .collect::<Vec<_>>(),
+    );
+    let verifier = smimetrust_chain::sig::default_verifier();
+    let validator = Validator::new(&anchors, &pool, &crls, verifier);
     options.email = args.email.clone();
     options.dns_name = args.dns_name.clone();
     options.ip = ip;
@@ -155,12 +187,6 @@ pub fn verify(args: &ChainVerifyArgs) -> Result<u8> {
     } else {
         AlgorithmPolicy::DEFAULT
     };
-    let mut policy = PolicyOptions::default();
-    policy.initial_policy_set = initial_policy_set;
-    policy.require_explicit_policy = args.require_explicit_policy;
-    policy.inhibit_policy_mapping = args.inhibit_policy_mapping;
-    policy.inhibit_any_policy = args.inhibit_any_policy;
-    options.policy = policy;
 
     let reports: Vec<LeafReport> = leaves
         .objects

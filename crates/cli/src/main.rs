@@ -19,6 +19,7 @@ mod exchange;
 mod output;
 mod render;
 mod sst;
+mod verify;
 
 fn main() -> ExitCode {
     let cli = match args::Cli::try_parse() {
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         args::Command::Sst(cmd) => sst::run(cmd),
         args::Command::Check(cmd) => check::run(&cmd),
         args::Command::Chain(args::ChainCommand::Verify(cmd)) => chain::verify(&cmd),
+        args::Command::Verify(cmd) => verify::run(&cmd),
         args::Command::Exchange(args::ExchangeCommand::Preflight(cmd)) => exchange::preflight(&cmd),
     };
     match result {

@@ -1,0 +1,509 @@
+//! `smimetrust verify`: S/MIME signatures of messages, CMS files, folders and mbox archives.
+//!
+//! Inputs are expanded into a stream of messages (mbox files are read entry by entry), verified
+//! in batches on all cores, and reported in input order as each batch completes, so memory is
+//! bounded by the batch whatever the number of messages.
+
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+use smimetrust_chain::Validator;
+use smimetrust_smime::mbox::{self, Mbox};
+use smimetrust_smime::{Options, Report, Status, Verifier};
+use time::format_description::well_known::Rfc3339;
+
+use crate::args::{Format, VerifyArgs};
+use crate::chain::{Trust, load_trust, options};
+use crate::error::{CliError, Result};
+use crate::render;
+
+/// Messages verified together; what is held in memory at once (besides the trust material).
+const BATCH: usize = 256;
+/// The largest single message read from an mbox.
+const MAX_MBOX_MESSAGE: usize = 1 << 30;
+/// Folder entries with these extensions are messages; extension-less files are when they
+/// start like one.
+const EXTENSIONS: &[&str] = &["eml", "p7m", "p7s", "msg", "mbox"];
+
+/// One message to verify.
+enum Item {
+    /// A file, read when verified.
+    File(PathBuf),
+    /// Bytes already read: standard input or an mbox entry.
+    Bytes {
+        name: String,
+        index: Option<usize>,
+        bytes: Vec<u8>,
+    },
+    /// A file that could not be read.
+    Unreadable { name: String, error: String },
+}
+
+/// Where messages come from, in order.
+enum Source {
+    File(PathBuf),
+    Mbox(PathBuf),
+    Stdin,
+}
+
+fn peek(path: &Path, n: usize) -> io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(n);
+    File::open(path)?.take(n as u64).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Whether the first bytes of a file look like a message: a header line, or an mbox.
+fn starts_like_message(head: &[u8]) -> bool {
+    if mbox::is_mbox(head) {
+        return true;
+    }
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    line.iter()
+        .position(|&b| b == b':')
+        .is_some_and(|c| c > 0 && line.iter().take(c).all(|b| b.is_ascii_graphic()))
+}
+
+fn classify(path: PathBuf) -> Source {
+    match peek(&path, 5) {
+        Ok(head) if mbox::is_mbox(&head) => Source::Mbox(path),
+        _ => Source::File(path),
+    }
+}
+
+fn sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if crate::output::is_dash(p) {
+            out.push(Source::Stdin);
+            continue;
+        }
+        let meta = std::fs::metadata(p).map_err(|e| CliError::io(p, "cannot read", e))?;
+        if !meta.is_dir() {
+            out.push(classify(p.clone()));
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(p)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(p).to_path_buf();
+                CliError::io(&path, "cannot read", e.into())
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let path = entry.into_path();
+            let ext = path
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase());
+            match ext {
+                Some(e) if EXTENSIONS.contains(&e.as_str()) => out.push(classify(path)),
+                Some(_) => {}
+                None => {
+                    if peek(&path, 512).is_ok_and(|h| starts_like_message(&h)) {
+                        out.push(classify(path));
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+type MboxReader = Mbox<Box<dyn io::BufRead + Send>>;
+
+/// The messages of the sources, one at a time (mbox files streamed).
+struct Items {
+    sources: std::vec::IntoIter<Source>,
+    /// The mbox being read: its name, the next entry's index, the reader.
+    mbox: Option<(String, usize, MboxReader)>,
+}
+
+impl Iterator for Items {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
+        loop {
+            if let Some((name, index, reader)) = &mut self.mbox {
+                match reader.next() {
+                    Some(Ok(bytes)) => {
+                        let item = Item::Bytes {
+                            name: name.clone(),
+                            index: Some(*index),
+                            bytes,
+                        };
+                        *index += 1;
+                        return Some(item);
+                    }
+                    Some(Err(e)) => {
+                        let item = Item::Unreadable {
+                            name: name.clone(),
+                            error: format!("cannot read mbox entry {index}: {e}"),
+                        };
+                        self.mbox = None;
+                        return Some(item);
+                    }
+                    None => self.mbox = None,
+                }
+            }
+            match self.sources.next()? {
+                Source::File(p) => return Some(Item::File(p)),
+                Source::Mbox(p) => {
+                    let name = p.display().to_string();
+                    match File::open(&p) {
+                        Ok(f) => {
+                            let reader: Box<dyn io::BufRead + Send> =
+                                Box::new(BufReader::with_capacity(1 << 16, f));
+                            self.mbox = Some((name, 0, Mbox::new(reader, MAX_MBOX_MESSAGE)));
+                        }
+                        Err(e) => {
+                            return Some(Item::Unreadable {
+                                name,
+                                error: format!("cannot read: {e}"),
+                            });
+                        }
+                    }
+                }
+                Source::Stdin => {
+                    let mut bytes = Vec::new();
+                    if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
+                        return Some(Item::Unreadable {
+                            name: "-".into(),
+                            error: format!("cannot read standard input: {e}"),
+                        });
+                    }
+                    if mbox::is_mbox(&bytes) {
+                        let reader: Box<dyn io::BufRead + Send> = Box::new(io::Cursor::new(bytes));
+                        self.mbox = Some(("-".into(), 0, Mbox::new(reader, MAX_MBOX_MESSAGE)));
+                        continue;
+                    }
+                    return Some(Item::Bytes {
+                        name: "-".into(),
+                        index: None,
+                        bytes,
+                    });
+                }
+            }
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonLayer {
+    kind: &'static str,
+    status: &'static str,
+    code: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct JsonChain {
+    sha1: String,
+    subject: String,
+}
+
+#[derive(Serialize)]
+struct JsonSigner {
+    layer: usize,
+    subject: Option<String>,
+    email: Option<String>,
+    sha1: Option<String>,
+    signing_time: Option<String>,
+    validated_at: String,
+    digest_algorithm: String,
+    signature_algorithm: String,
+    status: &'static str,
+    code: Option<&'static str>,
+    message: Option<String>,
+    chain: Vec<JsonChain>,
+}
+
+#[derive(Serialize)]
+struct JsonWarning {
+    code: &'static str,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct Line {
+    file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<usize>,
+    status: &'static str,
+    code: Option<&'static str>,
+    message: Option<String>,
+    from: Option<String>,
+    layers: Vec<JsonLayer>,
+    signers: Vec<JsonSigner>,
+    warnings: Vec<JsonWarning>,
+}
+
+fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
+}
+
+fn line(file: String, index: Option<usize>, r: Report) -> Line {
+    Line {
+        file,
+        index,
+        status: r.status.as_str(),
+        code: r.code,
+        message: r.message,
+        from: r.from,
+        layers: r
+            .layers
+            .iter()
+            .map(|l| JsonLayer {
+                kind: l.kind.as_str(),
+                status: l.status.as_str(),
+                code: l.code,
+            })
+            .collect(),
+        signers: r
+            .signers
+            .into_iter()
+            .map(|s| JsonSigner {
+                layer: s.layer,
+                subject: s.subject,
+                email: s.email,
+                sha1: s.sha1,
+                signing_time: s.signing_time.map(rfc3339),
+                validated_at: rfc3339(s.validated_at),
+                digest_algorithm: s.digest_algorithm,
+                signature_algorithm: s.signature_algorithm,
+                status: s.status.as_str(),
+                code: s.code,
+                message: s.message,
+                chain: s
+                    .chain
+                    .into_iter()
+                    .map(|c| JsonChain {
+                        sha1: c.sha1,
+                        subject: c.subject,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        warnings: r
+            .warnings
+            .into_iter()
+            .map(|w| JsonWarning {
+                code: w.code,
+                message: w.message,
+            })
+            .collect(),
+    }
+}
+
+fn verify_item(verifier: &Verifier<'_>, content: Option<&[u8]>, item: Item) -> Line {
+    let io_error = |file: String, message: String| Line {
+        file,
+        index: None,
+        status: Status::Error.as_str(),
+        code: Some("io-error"),
+        message: Some(message),
+        from: None,
+        layers: Vec::new(),
+        signers: Vec::new(),
+        warnings: Vec::new(),
+    };
+    match item {
+        Item::File(path) => {
+            let name = path.display().to_string();
+            match std::fs::read(&path) {
+                Ok(bytes) => line(name, None, verifier.verify(&bytes, content)),
+                Err(e) => io_error(name, format!("cannot read: {e}")),
+            }
+        }
+        Item::Bytes { name, index, bytes } => line(name, index, verifier.verify(&bytes, content)),
+        Item::Unreadable { name, error } => io_error(name, error),
+    }
+}
+
+/// Counts by status, for the summary.
+#[derive(Default)]
+struct Tally {
+    total: usize,
+    valid: usize,
+    weak: usize,
+    invalid: usize,
+    not_signed: usize,
+    encrypted: usize,
+    errors: usize,
+    io_errors: usize,
+}
+
+fn human(out: &mut impl Write, l: &Line) -> io::Result<()> {
+    let name = match l.index {
+        Some(i) => format!("{}#{i}", render::printable(&l.file)),
+        None => render::printable(&l.file),
+    };
+    let what = match l.code {
+        Some(code) => format!(
+            "[{code}] {}",
+            render::printable(l.message.as_deref().unwrap_or(""))
+        ),
+        None => {
+            let signers: Vec<String> = l
+                .signers
+                .iter()
+                .map(|s| {
+                    let who = render::printable(s.subject.as_deref().unwrap_or("(unknown signer)"));
+                    match &s.email {
+                        Some(e) => format!("{who} <{}>", render::printable(e)),
+                        None => who,
+                    }
+                })
+                .collect();
+            signers.join(", ")
+        }
+    };
+    writeln!(out, "{:<11} {name}  {what}", l.status)?;
+    for w in &l.warnings {
+        writeln!(
+            out,
+            "    warning[{}]: {}",
+            w.code,
+            render::printable(&w.message)
+        )?;
+    }
+    Ok(())
+}
+
+pub fn run(args: &VerifyArgs) -> Result<u8> {
+    let (time, at_signing_time) = match args.at.as_deref() {
+        Some(s) if s.eq_ignore_ascii_case("signing-time") => {
+            (crate::check::parse_time(None)?, true)
+        }
+        other => (crate::check::parse_time(other)?, false),
+    };
+    if args.jobs == Some(0) {
+        return Err(CliError::new("usage", "--jobs 0: give at least 1"));
+    }
+    let chain_options = options(&args.validation, time)?;
+    let content = args
+        .content
+        .as_deref()
+        .map(crate::output::read)
+        .transpose()?;
+    let Trust {
+        anchors,
+        pool,
+        crls,
+    } = load_trust(&args.validation)?;
+    let sources = sources(&args.paths)?;
+    let has_mbox = sources
+        .iter()
+        .any(|s| matches!(s, Source::Mbox(_) | Source::Stdin));
+    let count = sources.len();
+
+    let verifier_impl = smimetrust_chain::sig::default_verifier();
+    let validator = Validator::new(&anchors, &pool, &crls, verifier_impl);
+    let mut opts = Options::at(time);
+    opts.chain = chain_options;
+    opts.at_signing_time = at_signing_time;
+    opts.allow_sha1 = args.allow_sha1;
+    opts.require_email_match = args.require_email_match;
+    let verifier = Verifier::new(&validator, opts);
+
+    let pool_threads = match args.jobs {
+        Some(n) => Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| CliError::new("usage", format!("--jobs {n}: {e}")))?,
+        ),
+        None => None,
+    };
+
+    let progress = ProgressBar::with_draw_target(
+        (!has_mbox).then_some(count as u64),
+        ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) = ProgressStyle::with_template(if has_mbox {
+        "{spinner} {pos} messages {per_sec}"
+    } else {
+        "{bar:40} {pos}/{len} messages {per_sec} eta {eta}"
+    }) {
+        progress.set_style(style);
+    }
+
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut tally = Tally::default();
+    let mut items = Items {
+        sources: sources.into_iter(),
+        mbox: None,
+    };
+    loop {
+        let batch: Vec<Item> = items.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let n = batch.len();
+        let work = || -> Vec<Line> {
+            batch
+                .into_par_iter()
+                .map(|item| verify_item(&verifier, content.as_deref(), item))
+                .collect()
+        };
+        let lines = match &pool_threads {
+            Some(p) => p.install(work),
+            None => work(),
+        };
+        progress.inc(n as u64);
+        for l in &lines {
+            tally.total += 1;
+            match l.status {
+                "valid" => tally.valid += 1,
+                "valid-weak" => tally.weak += 1,
+                "invalid" => tally.invalid += 1,
+                "not-signed" => tally.not_signed += 1,
+                "encrypted" => tally.encrypted += 1,
+                _ => {
+                    if l.code == Some("io-error") {
+                        tally.io_errors += 1;
+                    }
+                    tally.errors += 1;
+                }
+            }
+            match args.format {
+                Format::Json => render::json(&mut out, l)?,
+                Format::Human => progress
+                    .suspend(|| human(&mut out, l))
+                    .map_err(CliError::stdout)?,
+            }
+        }
+        out.flush().map_err(CliError::stdout)?;
+    }
+    progress.finish_and_clear();
+    if args.format == Format::Human {
+        writeln!(
+            out,
+            "{} messages: {} valid, {} valid-weak, {} invalid, {} not signed, {} encrypted, {} errors",
+            tally.total,
+            tally.valid,
+            tally.weak,
+            tally.invalid,
+            tally.not_signed,
+            tally.encrypted,
+            tally.errors
+        )
+        .map_err(CliError::stdout)?;
+    }
+    out.flush().map_err(CliError::stdout)?;
+    if tally.io_errors > 0 {
+        return Ok(2);
+    }
+    if tally.total == 0 {
+        return Err(CliError::new(
+            "no-messages",
+            "no messages found in the paths given (folders are searched for .eml, .p7m, .p7s, .msg, .mbox and extension-less message files)",
+        ));
+    }
+    let failed = tally.total - tally.valid - if args.strict { 0 } else { tally.weak };
+    Ok(u8::from(failed > 0))
+}
