@@ -280,6 +280,13 @@ pub enum Profile {
     /// commonName consistency rule (BR 7.1.4.3) and wildcards over multi-label public
     /// suffixes (which need the Public Suffix List).
     WebPki,
+    /// RFC 5280 path validation (section 6) without the section 4 rules on how CAs must issue
+    /// that old and private CAs commonly break and that change nothing about what a
+    /// certificate means: authorityKeyIdentifier presence, subjectKeyIdentifier presence in
+    /// CAs, positive non-zero serial numbers, dNSName syntax. This is what Windows, NSS and
+    /// OpenSSL (without `-x509_strict`) accept, and the default for S/MIME message
+    /// verification, where many signers' certificates come from such CAs.
+    Compat,
 }
 
 /// What to validate for.
@@ -629,7 +636,7 @@ impl<'a> Validator<'a> {
         options: &Options,
     ) -> Result<VerifiedPath, Invalid> {
         check_validity(leaf, options.time)?;
-        profile::check(leaf, profile::Role::Anchor)?;
+        profile::check(leaf, profile::Role::Anchor, options.profile)?;
         profile::check_unknown_critical(leaf)?;
         if options.profile == Profile::WebPki {
             webpki::check(leaf, profile::Role::Anchor, options.purpose)?;
@@ -989,7 +996,7 @@ impl<'a> Validator<'a> {
             } else {
                 profile::Role::Intermediate
             };
-            profile::check(cert, role)?;
+            profile::check(cert, role, options.profile)?;
             if options.profile == Profile::WebPki {
                 webpki::check(cert, role, options.purpose)?;
             }

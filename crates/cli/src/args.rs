@@ -115,10 +115,11 @@ pub struct ValidationArgs {
     /// Do not let anyPolicy match (initial-any-policy-inhibit).
     #[arg(long)]
     pub inhibit_any_policy: bool,
-    /// Validation profile: RFC 5280 (default), or the CA/Browser Forum server-certificate
-    /// rules on top of it (with --purpose server).
-    #[arg(long, value_enum, default_value_t)]
-    pub profile: ProfileArg,
+    /// Validation profile: rfc5280 (the default of `chain verify`), compat (the default of
+    /// `verify`: without the CA issuance rules old and private CAs break), or webpki (the
+    /// CA/Browser Forum server-certificate rules on top of rfc5280, with --purpose server).
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
     /// Which certificates need revocation status from the CRLs given.
     #[arg(long, value_enum, default_value_t)]
     pub revocation: RevocationMode,
@@ -185,13 +186,16 @@ pub struct VerifyArgs {
 }
 
 /// Validation profile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProfileArg {
-    /// RFC 5280 with the S/MIME profile.
-    #[default]
+    /// RFC 5280 with its section 4 certificate profile.
     Rfc5280,
     /// RFC 5280 plus the CA/Browser Forum Baseline Requirements for TLS server certificates.
     Webpki,
+    /// RFC 5280 path validation without the issuance rules that old and private CAs break
+    /// (key identifiers present, positive serial numbers, dNSName syntax), as Windows, NSS
+    /// and OpenSSL accept.
+    Compat,
 }
 
 /// Revocation checking against the CRLs given (no network fetch).

@@ -122,8 +122,12 @@ pub fn load_trust(args: &ValidationArgs) -> Result<Trust> {
     })
 }
 
-/// The validation options of the flags, at `time`.
-pub fn options(args: &ValidationArgs, time: time::OffsetDateTime) -> Result<Options> {
+/// The validation options of the flags, at `time`; `profile` when --profile is not given.
+pub fn options(
+    args: &ValidationArgs,
+    time: time::OffsetDateTime,
+    profile: ProfileArg,
+) -> Result<Options> {
     let mut options = Options::at(time);
     options.purpose = match args.purpose {
         Purpose::Smime => LibPurpose::Smime,
@@ -131,9 +135,10 @@ pub fn options(args: &ValidationArgs, time: time::OffsetDateTime) -> Result<Opti
         Purpose::Client => LibPurpose::Client,
         Purpose::Any => LibPurpose::Any,
     };
-    options.profile = match args.profile {
+    options.profile = match args.profile.unwrap_or(profile) {
         ProfileArg::Rfc5280 => Profile::Rfc5280,
         ProfileArg::Webpki => Profile::WebPki,
+        ProfileArg::Compat => Profile::Compat,
     };
     options.revocation = match args.revocation {
         RevocationMode::Off => Revocation::Off,
@@ -159,7 +164,7 @@ pub fn verify(args: &ChainVerifyArgs) -> Result<u8> {
                 .map_err(|_| CliError::new("usage", format!("--ip {s:?}: not an IP address")))
         })
         .transpose()?;
-    let mut options = options(&args.validation, time)?;
+    let mut options = options(&args.validation, time, ProfileArg::Rfc5280)?;
     let leaves = load(&args.leaves, "leaf")?;
     let Trust {
         anchors,

@@ -16,7 +16,7 @@ use smimetrust_smime::mbox::{self, Mbox};
 use smimetrust_smime::{Options, Report, Status, Verifier};
 use time::format_description::well_known::Rfc3339;
 
-use crate::args::{Format, VerifyArgs};
+use crate::args::{Format, ProfileArg, VerifyArgs};
 use crate::chain::{Trust, load_trust, options};
 use crate::error::{CliError, Result};
 use crate::render;
@@ -384,7 +384,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
     if args.jobs == Some(0) {
         return Err(CliError::new("usage", "--jobs 0: give at least 1"));
     }
-    let chain_options = options(&args.validation, time)?;
+    let chain_options = options(&args.validation, time, ProfileArg::Compat)?;
     let content = args
         .content
         .as_deref()

@@ -68,7 +68,8 @@ pub fn all_codes() -> impl Iterator<Item = &'static str> {
 #[non_exhaustive]
 pub struct Options {
     /// Validation of signer certificates: time, purpose (S/MIME by default), policies,
-    /// revocation, profile, algorithm policy. Its `email` is ignored: the From address is
+    /// revocation, profile ([`Profile::Compat`](smimetrust_chain::Profile::Compat) by
+    /// default), algorithm policy. Its `email` is ignored: the From address is
     /// compared instead (see [`Options::require_email_match`]).
     pub chain: smimetrust_chain::Options,
     /// Validate each signer's certificate at its signingTime attribute instead of
@@ -90,11 +91,13 @@ pub struct Options {
 }
 
 impl Options {
-    /// Defaults, validating at `time`: S/MIME purpose, CRLs used where given, SHA-1 weak, From
-    /// mismatches a warning.
+    /// Defaults, validating at `time`: S/MIME purpose, the compat profile, CRLs used where
+    /// given, SHA-1 weak, From mismatches a warning.
     pub fn at(time: time::OffsetDateTime) -> Self {
+        let mut chain = smimetrust_chain::Options::at(time);
+        chain.profile = smimetrust_chain::Profile::Compat;
         Options {
-            chain: smimetrust_chain::Options::at(time),
+            chain,
             at_signing_time: false,
             allow_sha1: false,
             require_email_match: false,

@@ -30,7 +30,7 @@ use x509_cert::ext::pkix::name::GeneralName;
 use super::name::is_dns_name;
 use super::view::View;
 use super::{check_validity, invalid, not_ca};
-use crate::{Invalid, Reason};
+use crate::{Invalid, Profile, Reason};
 
 /// Where a certificate is in the path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,12 +47,15 @@ fn malformed(cert: &View<'_>, detail: &str) -> Invalid {
     invalid(Reason::Malformed, cert, detail)
 }
 
-/// The profile rules for `cert` in `role`; see the [module docs](self).
-pub(crate) fn check(cert: &View<'_>, role: Role) -> Result<(), Invalid> {
+/// The profile rules for `cert` in `role`; see the [module docs](self). With
+/// [`Profile::Compat`] the issuance rules that do not change a certificate's meaning (key
+/// identifier presence, serial number sign, dNSName syntax) are skipped.
+pub(crate) fn check(cert: &View<'_>, role: Role, profile: Profile) -> Result<(), Invalid> {
     let anchor = role == Role::Anchor;
+    let compat = profile == Profile::Compat;
 
     // 4.1.2.2: "The serial number MUST be a positive integer" (zero is not positive).
-    if !anchor {
+    if !anchor && !compat {
         if cert.serial.first().is_some_and(|b| b & 0x80 != 0) {
             return Err(malformed(
                 cert,
@@ -103,7 +106,7 @@ pub(crate) fn check(cert: &View<'_>, role: Role) -> Result<(), Invalid> {
             "the authorityKeyIdentifier extension is critical (rfc 5280 4.2.1.1)",
         ));
     }
-    if !anchor && !cert.self_issued && cert.aki.is_none() {
+    if !anchor && !compat && !cert.self_issued && cert.aki.is_none() {
         return Err(malformed(
             cert,
             if cert.has_aki {
@@ -122,7 +125,7 @@ pub(crate) fn check(cert: &View<'_>, role: Role) -> Result<(), Invalid> {
             "the subjectKeyIdentifier extension is critical (rfc 5280 4.2.1.2)",
         ));
     }
-    if !anchor && cert.is_ca() && cert.ski.is_none() {
+    if !anchor && !compat && cert.is_ca() && cert.ski.is_none() {
         return Err(malformed(
             cert,
             "a ca certificate has no subjectKeyIdentifier (rfc 5280 4.2.1.2)",
@@ -157,6 +160,7 @@ pub(crate) fn check(cert: &View<'_>, role: Role) -> Result<(), Invalid> {
     // 4.2.1.6: a dNSName MUST be in the preferred name syntax (a wildcard leftmost label is
     // tolerated, as everywhere).
     if !anchor
+        && !compat
         && let Some(bad) = cert.san.iter().find_map(|n| match n {
             GeneralName::DnsName(d) if !is_dns_name(d.as_str(), true) => Some(d.as_str()),
             _ => None,
@@ -184,7 +188,7 @@ pub(crate) fn check_anchor_issuer(
     anchor: &View<'_>,
     at: time::OffsetDateTime,
 ) -> Result<(), Invalid> {
-    check(anchor, Role::Anchor)?;
+    check(anchor, Role::Anchor, Profile::Rfc5280)?; // compat relaxes nothing for anchors
     check_validity(anchor, at)?;
     check_unknown_critical(anchor)?;
     if anchor.v3 && anchor.basic.as_ref().is_some_and(|b| !b.ca) {
