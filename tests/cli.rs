@@ -9,6 +9,7 @@ mod chain;
 mod check;
 mod exchange;
 mod sst;
+mod verify;
 
 mod diagnostics {
     //! Every code the libraries and the binary can report is documented, once.
@@ -30,6 +31,7 @@ mod diagnostics {
         "certificate-unparsed",
         "certificate-not-der",
         "sha1-property-mismatch",
+        "no-messages",
     ];
 
     #[test]
@@ -47,6 +49,7 @@ mod diagnostics {
         all.extend(smimetrust_chain::audit::FINDING_CODES);
         all.extend(smimetrust_chain::sig::Weakness::CODES);
         all.extend(smimetrust_exchange::CODES);
+        all.extend(smimetrust_smime::all_codes());
         all.extend(CLI_CODES);
         for code in &all {
             assert!(
@@ -62,7 +65,7 @@ mod diagnostics {
             );
         }
         // The binary's sources mention each of its codes.
-        let src: String = ["sst.rs", "render.rs", "output.rs", "error.rs"]
+        let src: String = ["sst.rs", "render.rs", "output.rs", "error.rs", "verify.rs"]
             .iter()
             .map(|f| {
                 std::fs::read_to_string(crate::util::repo().join("crates/cli/src").join(f)).unwrap()

@@ -1,0 +1,356 @@
+//! `smimetrust verify`: every row of `fixtures/smime/expected.tsv` end to end, the demo
+//! messages, mbox archives, folders, standard input, exit codes, output order and usage errors.
+
+use crate::util::{Dir, demo, repo, s};
+
+const AT: &str = "2026-06-01T00:00:00Z";
+
+fn smime() -> std::path::PathBuf {
+    repo().join("fixtures/smime")
+}
+
+fn lines(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// Each row: file, status, code, layers (kind:status,…), extra args, note.
+#[test]
+fn fixture_rows_verify_as_expected() {
+    let d = Dir::new();
+    let table = std::fs::read_to_string(smime().join("expected.tsv")).unwrap();
+    let root = repo();
+    let mut failures = Vec::new();
+    let mut rows = 0;
+    for row in table.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let cols: Vec<&str> = row.split('\t').collect();
+        let [file, status, code, layers, extra, ..] = cols[..] else {
+            panic!("bad row {row:?}");
+        };
+        rows += 1;
+        let path = smime().join(file);
+        let mut args = vec!["verify", s(&path), "--format", "json"];
+        args.extend(["--trust", "fixtures/smime/pki/trust.pem"]);
+        let extra: Vec<String> = if extra == "-" {
+            Vec::new()
+        } else {
+            extra
+                .split_whitespace()
+                .map(|a| {
+                    if a.starts_with("fixtures/") {
+                        root.join(a).to_str().unwrap().to_owned()
+                    } else {
+                        a.to_owned()
+                    }
+                })
+                .collect()
+        };
+        if !extra.iter().any(|a| a == "--at") {
+            args.extend(["--at", AT]);
+        }
+        let trust = root.join("fixtures/smime/pki/trust.pem");
+        args[5] = s(&trust);
+        args.extend(extra.iter().map(String::as_str));
+        let out = d.run(&args);
+        let got = lines(&out.stdout);
+        if file.ends_with(".mbox") {
+            // One line per entry: valid, digest mismatch, not signed.
+            let statuses: Vec<&str> = got.iter().map(|l| l["status"].as_str().unwrap()).collect();
+            let indexes: Vec<u64> = got.iter().map(|l| l["index"].as_u64().unwrap()).collect();
+            if statuses != ["valid", "invalid", "not-signed"] || indexes != [0, 1, 2] {
+                failures.push(format!("{file}: {statuses:?} {indexes:?}"));
+            }
+            if got[1]["code"] != "digest-mismatch" || out.code != 1 {
+                failures.push(format!("{file}: {}", out.stdout));
+            }
+            continue;
+        }
+        let [line] = &got[..] else {
+            failures.push(format!(
+                "{file}: {} lines: {}{}",
+                got.len(),
+                out.stdout,
+                out.stderr
+            ));
+            continue;
+        };
+        let got_layers: Vec<String> = line["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                format!(
+                    "{}:{}",
+                    l["kind"].as_str().unwrap(),
+                    l["status"].as_str().unwrap()
+                )
+            })
+            .collect();
+        let want_layers = if layers == "-" {
+            String::new()
+        } else {
+            layers.to_owned()
+        };
+        let want_code = if code == "-" {
+            serde_json::Value::Null
+        } else {
+            code.into()
+        };
+        let want_exit = if status == "valid" || status == "valid-weak" {
+            0
+        } else {
+            1
+        };
+        if line["status"] != status
+            || line["code"] != want_code
+            || got_layers.join(",") != want_layers
+            || out.code != want_exit
+        {
+            failures.push(format!(
+                "{file} {extra:?}: want {status} {code} {layers} exit {want_exit}, got exit {}: {}",
+                out.code, out.stdout
+            ));
+        }
+        if status == "invalid" && line["message"].as_str().is_none_or(str::is_empty) {
+            failures.push(format!("{file}: an invalid message says why"));
+        }
+    }
+    assert!(rows >= 35, "{rows} rows");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn signer_details_in_json() {
+    let d = Dir::new();
+    let out = d
+        .run(&[
+            "verify",
+            s(&smime().join("messages/two-signers.detached.eml")),
+            "--trust",
+            s(&smime().join("pki/trust.pem")),
+            "--at",
+            AT,
+            "--format",
+            "json",
+        ])
+        .code(0);
+    let line = &lines(&out.stdout)[0];
+    let signers = line["signers"].as_array().unwrap();
+    assert_eq!(signers.len(), 2, "{line}");
+    for signer in signers {
+        assert_eq!(signer["status"], "valid");
+        assert_eq!(signer["digest_algorithm"], "sha-256");
+        assert_eq!(signer["sha1"].as_str().unwrap().len(), 40);
+        assert!(signer["signing_time"].as_str().unwrap().ends_with('Z'));
+        // Signer, intermediate, root.
+        assert_eq!(signer["chain"].as_array().unwrap().len(), 3, "{signer}");
+        assert!(
+            signer["email"]
+                .as_str()
+                .unwrap()
+                .ends_with("@smime.example")
+        );
+    }
+    let algs: Vec<&str> = signers
+        .iter()
+        .map(|s| s["signature_algorithm"].as_str().unwrap())
+        .collect();
+    assert!(
+        algs.iter()
+            .any(|a| a.contains("ecdsa") || a.contains("ecPublicKey")),
+        "{algs:?}"
+    );
+
+    // The email mismatch is a warning unless required.
+    let out = d
+        .run(&[
+            "verify",
+            s(&smime().join("messages/email-mismatch.detached.eml")),
+            "--trust",
+            s(&smime().join("pki/trust.pem")),
+            "--at",
+            AT,
+            "--format",
+            "json",
+        ])
+        .code(0);
+    let line = &lines(&out.stdout)[0];
+    assert_eq!(line["warnings"][0]["code"], "email-mismatch", "{line}");
+    assert_eq!(line["from"], "someone-else@smime.example");
+}
+
+#[test]
+fn sha1_is_weak_unless_allowed_and_strict_fails_it() {
+    let d = Dir::new();
+    let msg = smime().join("messages/rsa-sha1.detached.eml");
+    let trust = smime().join("pki/trust.pem");
+    let base = ["verify", s(&msg), "--trust", s(&trust), "--at", AT];
+    let out = d.run(&base).code(0);
+    assert!(out.stdout.starts_with("valid-weak"), "{}", out.stdout);
+    assert!(out.stdout.contains("warning[weak-sha1]"), "{}", out.stdout);
+    let mut strict = base.to_vec();
+    strict.push("--strict");
+    d.run(&strict).code(1);
+    strict.push("--allow-sha1");
+    let out = d.run(&strict).code(0);
+    assert!(out.stdout.starts_with("valid "), "{}", out.stdout);
+}
+
+#[test]
+fn demo_messages_at_the_readme_date() {
+    let d = Dir::new();
+    let out = d
+        .run(&[
+            "verify",
+            s(&demo().join("messages")),
+            "--trust",
+            s(&demo().join("contoso-cas.sst")),
+            "--at",
+            "2026-12-01T00:00:00Z",
+        ])
+        .code(1);
+    // Folder order: alice-signed, alice-tampered, bob-signed, carol-expired.
+    let got: Vec<(&str, &str)> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains(".eml"))
+        .map(|l| {
+            let status = l.split_whitespace().next().unwrap();
+            let file = l.split_whitespace().nth(1).unwrap();
+            (status, file.rsplit('/').next().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("valid", "alice-signed.eml"),
+            ("invalid", "alice-tampered.eml"),
+            ("valid", "bob-signed.eml"),
+            ("invalid", "carol-expired.eml"),
+        ],
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("[digest-mismatch]"), "{}", out.stdout);
+    assert!(out.stdout.contains("[expired]"), "{}", out.stdout);
+    assert!(
+        out.stdout.trim_end().ends_with(
+            "4 messages: 2 valid, 0 valid-weak, 2 invalid, 0 not signed, 0 encrypted, 0 errors"
+        ),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn folders_mbox_stdin_and_order() {
+    let d = Dir::new();
+    let msgs = smime().join("messages");
+    let trust = smime().join("pki/trust.pem");
+    // Many copies in a folder, with junk: output in name order, junk skipped.
+    let valid = std::fs::read(msgs.join("rsa-sha256.detached.eml")).unwrap();
+    let bad = std::fs::read(msgs.join("wrong-digest.detached.eml")).unwrap();
+    for i in 0..300 {
+        let bytes = if i % 7 == 3 { &bad } else { &valid };
+        d.write(&format!("in/m{i:04}.eml"), bytes);
+    }
+    d.write("in/notes.txt", b"not a message");
+    d.write("in/README", b"plain text, no headers");
+    let out = d
+        .run(&[
+            "verify",
+            s(&d.path("in")),
+            "--trust",
+            s(&trust),
+            "--at",
+            AT,
+            "--format",
+            "json",
+            "--jobs",
+            "2",
+        ])
+        .code(1);
+    let got = lines(&out.stdout);
+    assert_eq!(got.len(), 300);
+    for (i, l) in got.iter().enumerate() {
+        assert!(
+            l["file"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("m{i:04}.eml"))
+        );
+        let want = if i % 7 == 3 { "invalid" } else { "valid" };
+        assert_eq!(l["status"], want, "{i}");
+    }
+    // An mbox on standard input.
+    let mbox = std::fs::read(msgs.join("archive.mbox")).unwrap();
+    let out = d
+        .run_stdin(
+            &[
+                "verify",
+                "-",
+                "--trust",
+                s(&trust),
+                "--at",
+                AT,
+                "--format",
+                "json",
+            ],
+            Some(&mbox),
+        )
+        .code(1);
+    let got = lines(&out.stdout);
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[0]["file"], "-");
+    assert_eq!(got[0]["index"], 0);
+    // One message on standard input.
+    let out = d
+        .run_stdin(
+            &["verify", "-", "--trust", s(&trust), "--at", AT],
+            Some(&valid),
+        )
+        .code(0);
+    assert!(out.stdout.contains("1 messages: 1 valid"), "{}", out.stdout);
+}
+
+#[test]
+fn usage_and_input_errors() {
+    let d = Dir::new();
+    let trust = smime().join("pki/trust.pem");
+    let msg = smime().join("messages/rsa-sha256.detached.eml");
+    let out = d
+        .run(&["verify", s(&msg), "--trust", s(&trust), "--at", "yesterday"])
+        .code(2);
+    assert!(out.stderr.contains("error[usage]"), "{}", out.stderr);
+    let out = d.run(&["verify", s(&msg)]).code(2);
+    assert!(out.stderr.contains("--trust"), "{}", out.stderr);
+    let out = d
+        .run(&["verify", s(&d.path("missing.eml")), "--trust", s(&trust)])
+        .code(2);
+    assert!(out.stderr.contains("error[io-error]"), "{}", out.stderr);
+    d.write("empty/x.txt", b"");
+    let out = d
+        .run(&["verify", s(&d.path("empty")), "--trust", s(&trust)])
+        .code(2);
+    assert!(out.stderr.contains("error[no-messages]"), "{}", out.stderr);
+    // Garbage is an error status, not a crash: exit 1.
+    let junk = d.write("junk.p7m", &[0x30, 0x82, 0xff, 0xff, 0x01]);
+    let out = d
+        .run(&["verify", s(&junk), "--trust", s(&trust), "--format", "json"])
+        .code(1);
+    let line = &lines(&out.stdout)[0];
+    assert_eq!(line["status"], "error");
+    assert_eq!(line["code"], "cms-malformed");
+    // A detached signature without --content.
+    let p7s = smime().join("messages/detached.p7s");
+    let out = d
+        .run(&["verify", s(&p7s), "--trust", s(&trust), "--format", "json"])
+        .code(1);
+    assert_eq!(lines(&out.stdout)[0]["code"], "detached-content-missing");
+    let out = d
+        .run(&["verify", s(&msg), "--trust", s(&trust), "--jobs", "0"])
+        .code(2);
+    assert!(out.stderr.contains("error[usage]"), "{}", out.stderr);
+}
