@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use sha2::Digest as _;
+
 use smimetrust_chain::Certificate;
 use smimetrust_sst::{Element, ElementKind, Store};
 use time::OffsetDateTime;
@@ -186,6 +188,8 @@ pub struct Prepared {
     pub store: Store,
     /// Its bytes, as embedded in the script.
     pub bytes: Vec<u8>,
+    /// SHA-256 of those bytes.
+    pub sha256: [u8; 32],
     /// Against the current value, when merging.
     pub diff: Option<Diff>,
     /// The current value's SHA-256, when merging.
@@ -241,10 +245,12 @@ pub fn prepare(request: Request<'_>) -> Result<Prepared, Error> {
             generated: request.options.time,
         })
     });
+    let sha256 = sha2::Sha256::digest(&bytes).into();
     Ok(Prepared {
         report,
         store,
         bytes,
+        sha256,
         diff,
         current_sha256,
         script,
