@@ -304,30 +304,46 @@ fn script_builds_inputs_and_refuses_warnings_unless_allowed() {
 fn windows_root_stores_get_no_script() {
     let Some(corpus) = sst_corpus() else { return };
     let d = Dir::new();
-    let path = corpus.join("windows-roots-2023-03-06-new-portolfio.sst");
-    let out = d
-        .run(&[
-            "exchange",
-            "script",
-            s(&path),
-            "-o",
-            "upload.ps1",
-            "--at",
-            AT,
-            "--format",
-            "json",
-        ])
-        .code(1);
-    let json = out.json();
-    assert_eq!(json["summary"]["written"], false);
-    assert!(
-        json["findings"]
+    for file in [
+        "windows-generateSSTFromWU-root-2025-08-29.sst",
+        "windows-roots-2020-06-10-AskSummoner.sst",
+        "windows-roots-2021-10-01-winrootCAupdate.sst",
+        "windows-roots-2023-03-06-new-portolfio.sst",
+        "windows-syncWithWU-disallowedcert-2025-09-05.sst",
+        "windows-syncWithWU-pinrules-2022-05-29.sst",
+    ] {
+        let path = corpus.join(file);
+        let out = d
+            .run(&[
+                "exchange",
+                "script",
+                s(&path),
+                "-o",
+                "upload.ps1",
+                "--at",
+                AT,
+                "--format",
+                "json",
+            ])
+            .code(1);
+        let json = out.json();
+        assert_eq!(json["summary"]["written"], false, "{file}");
+        assert!(!d.path("upload.ps1").exists(), "{file}");
+        let codes: Vec<&str> = json["findings"]
             .as_array()
             .unwrap()
             .iter()
-            .any(|f| f["code"] == "store-too-large")
-    );
-    assert!(!d.path("upload.ps1").exists());
+            .filter(|f| f["severity"] == "error")
+            .map(|f| f["code"].as_str().unwrap())
+            .collect();
+        let size = std::fs::metadata(&path).unwrap().len();
+        // All but the small pin-rules store are over the limit; that one has expired
+        // certificates.
+        assert_eq!(codes.contains(&"store-too-large"), size > 70_000, "{file}");
+        if size <= 70_000 {
+            assert!(codes.contains(&"expired"), "{file}: {codes:?}");
+        }
+    }
 }
 
 #[test]
@@ -444,6 +460,13 @@ fn merge_shows_the_diff_and_removes_only_on_request() {
     assert!(
         out.stdout.contains(&format!(
             "kept     {CA_2019} CN=Contoso Demo S/MIME CA 2019"
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(&format!(
+            "leave them out of the merge with --remove {CA_2019}"
         )),
         "{}",
         out.stdout

@@ -268,10 +268,37 @@ pub fn script(args: &ScriptArgs) -> Result<u8> {
                     plural(report.warnings),
                 )?;
                 match prepared.refusal {
-                    Some(Refusal::Errors(_)) => writeln!(
-                        out,
-                        "Exchange Online would refuse this upload; no script written"
-                    ),
+                    Some(Refusal::Errors(_)) => {
+                        writeln!(
+                            out,
+                            "Exchange Online would refuse this upload; no script written"
+                        )?;
+                        // An expired CA that is already uploaded: say how to leave it out.
+                        let kept_expired: Vec<&str> = report
+                            .findings
+                            .iter()
+                            .filter(|f| f.code == "expired")
+                            .filter_map(|f| f.sha1.as_deref())
+                            .filter(|sha1| {
+                                prepared
+                                    .diff
+                                    .as_ref()
+                                    .is_some_and(|d| d.kept.iter().any(|l| l.sha1 == *sha1))
+                            })
+                            .collect();
+                        if !kept_expired.is_empty() {
+                            writeln!(
+                                out,
+                                "the current value holds expired certificates; leave them out of the merge with {}",
+                                kept_expired
+                                    .iter()
+                                    .map(|s| format!("--remove {s}"))
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            )?;
+                        }
+                        Ok(())
+                    }
                     Some(_) => writeln!(
                         out,
                         "no script written: fix the warnings, or pass --allow-warnings"
@@ -288,6 +315,12 @@ pub fn script(args: &ScriptArgs) -> Result<u8> {
                             )?;
                         }
                         writeln!(out)?;
+                        if prepared.diff.is_none() {
+                            writeln!(
+                                out,
+                                "The script replaces the whole current list (saving it first); to add to it instead, save it with `exchange backup-script` and use --merge-with."
+                            )?;
+                        }
                         writeln!(
                             out,
                             "Review it, then run it in PowerShell 5.1 or 7, first with -WhatIf: .\\{} -WhatIf",
