@@ -37,6 +37,7 @@ fn check_upload(script: &str, store: &[u8]) -> common::Parsed {
         assert!(!parsed.code.contains(banned), "{banned}");
     }
     assert!(script.is_ascii(), "the script is pure ASCII");
+    no_interpolation(&parsed);
     assert!(script.contains("[CmdletBinding(SupportsShouldProcess = $true)]"));
     assert!(parsed.code.contains("$ErrorActionPreference = 'Stop'"));
     let (bytes, lengths) = embedded_store(script);
@@ -51,6 +52,18 @@ fn check_upload(script: &str, store: &[u8]) -> common::Parsed {
             .contains(&format!("$newLength = {}\n", store.len()))
     );
     parsed
+}
+
+/// Double-quoted strings expand `$…` and backtick escapes: the scripts use them only for text
+/// with neither, so nothing is ever interpolated into a string.
+#[track_caller]
+fn no_interpolation(parsed: &common::Parsed) {
+    assert!(!parsed.expandable.is_empty());
+    for s in &parsed.expandable {
+        assert!(!s.contains('$') && !s.contains('`'), "{s}");
+    }
+    assert!(!parsed.kinds.contains("expandable_here_string_literal"));
+    assert!(!parsed.kinds.contains("sub_expression"), "no $( ) anywhere");
 }
 
 #[test]
@@ -124,6 +137,7 @@ fn backup_script_parses_and_never_sets() {
     let parsed = parse(&script);
     assert!(parsed.errors.is_empty(), "{:#?}", parsed.errors);
     assert_eq!(parsed.commands, set(BACKUP_COMMANDS));
+    no_interpolation(&parsed);
     assert!(!parsed.code.contains("Set-SmimeConfig"));
     assert!(
         parsed

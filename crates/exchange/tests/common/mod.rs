@@ -113,6 +113,8 @@ pub struct Parsed {
     pub kinds: BTreeSet<String>,
     /// The text of every comment.
     pub comments: Vec<String>,
+    /// The text of every double-quoted (expandable) string.
+    pub expandable: Vec<String>,
     /// The script with its comments cut out: the code alone.
     pub code: String,
 }
@@ -128,6 +130,7 @@ pub fn parse(script: &str) -> Parsed {
         commands: BTreeSet::new(),
         kinds: BTreeSet::new(),
         comments: Vec::new(),
+        expandable: Vec::new(),
         code: String::new(),
     };
     let mut comment_ranges = Vec::new();
@@ -146,6 +149,9 @@ pub fn parse(script: &str) -> Parsed {
         match node.kind() {
             "command_name" => {
                 parsed.commands.insert(text.to_string());
+            }
+            "expandable_string_literal" | "expandable_here_string_literal" => {
+                parsed.expandable.push(text.to_string());
             }
             "comment" => {
                 parsed.comments.push(text.to_string());
