@@ -380,7 +380,7 @@ const UPLOAD_MAIN_START: &str = r#"try {
 
 "#;
 
-const MERGE_CHECK: &str = r#"    # 4. The merge was built from one current value: stop if someone has changed it since.
+const MERGE_CHECK: &str = r#"    # 3b. A merge was built from one current value: stop if someone has changed it since.
     if ($currentSha256 -ne $expectedCurrentSha256) {
         Stop-Script ('the current value has changed since this script was generated (it was built from SHA-256 ' + $expectedCurrentSha256 + ', the value now has ' + $currentSha256 + '), so uploading would undo that change. Nothing was changed. Build the merge again from the current value: smimetrust exchange script INPUT... --merge-with BACKUP -o upload.ps1, with the backup file saved above (or by a backup script).')
     }
@@ -388,7 +388,7 @@ const MERGE_CHECK: &str = r#"    # 4. The merge was built from one current value
 
 "#;
 
-const UPLOAD_MAIN_END: &str = r#"    # 5. Upload, unless the value is already this store.
+const UPLOAD_MAIN_END: &str = r#"    # 4. Upload, unless the value is already this store.
     if ((Find-Difference -Expected $newValue -Actual $current) -lt 0) {
         Write-Host 'SMIMECertificateIssuingCA already holds exactly this store: nothing to do.'
         exit 0
@@ -405,7 +405,7 @@ const UPLOAD_MAIN_END: &str = r#"    # 5. Upload, unless the value is already th
         Stop-Script ('Set-SmimeConfig failed: ' + $_.Exception.Message + ' The value should be unchanged; check it with Get-SmimeConfig.')
     }
 
-    # 6. Read the value back and compare it byte for byte with what was sent.
+    # 5. Read the value back and compare it byte for byte with what was sent.
     $after = Read-IssuingCA
     $difference = Find-Difference -Expected $newValue -Actual $after
     if ($difference -ge 0) {

@@ -313,13 +313,13 @@ try {
         Stop-Script 'not going on without a backup of the current value. Nothing was changed.'
     }
 
-    # 4. The merge was built from one current value: stop if someone has changed it since.
+    # 3b. A merge was built from one current value: stop if someone has changed it since.
     if ($currentSha256 -ne $expectedCurrentSha256) {
         Stop-Script ('the current value has changed since this script was generated (it was built from SHA-256 ' + $expectedCurrentSha256 + ', the value now has ' + $currentSha256 + '), so uploading would undo that change. Nothing was changed. Build the merge again from the current value: smimetrust exchange script INPUT... --merge-with BACKUP -o upload.ps1, with the backup file saved above (or by a backup script).')
     }
     Write-Host 'The current value is the one this merge was built from.'
 
-    # 5. Upload, unless the value is already this store.
+    # 4. Upload, unless the value is already this store.
     if ((Find-Difference -Expected $newValue -Actual $current) -lt 0) {
         Write-Host 'SMIMECertificateIssuingCA already holds exactly this store: nothing to do.'
         exit 0
@@ -336,7 +336,7 @@ try {
         Stop-Script ('Set-SmimeConfig failed: ' + $_.Exception.Message + ' The value should be unchanged; check it with Get-SmimeConfig.')
     }
 
-    # 6. Read the value back and compare it byte for byte with what was sent.
+    # 5. Read the value back and compare it byte for byte with what was sent.
     $after = Read-IssuingCA
     $difference = Find-Difference -Expected $newValue -Actual $after
     if ($difference -ge 0) {

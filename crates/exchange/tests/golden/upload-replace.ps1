@@ -306,7 +306,7 @@ try {
         Stop-Script 'not going on without a backup of the current value. Nothing was changed.'
     }
 
-    # 5. Upload, unless the value is already this store.
+    # 4. Upload, unless the value is already this store.
     if ((Find-Difference -Expected $newValue -Actual $current) -lt 0) {
         Write-Host 'SMIMECertificateIssuingCA already holds exactly this store: nothing to do.'
         exit 0
@@ -323,7 +323,7 @@ try {
         Stop-Script ('Set-SmimeConfig failed: ' + $_.Exception.Message + ' The value should be unchanged; check it with Get-SmimeConfig.')
     }
 
-    # 6. Read the value back and compare it byte for byte with what was sent.
+    # 5. Read the value back and compare it byte for byte with what was sent.
     $after = Read-IssuingCA
     $difference = Find-Difference -Expected $newValue -Actual $after
     if ($difference -ge 0) {
