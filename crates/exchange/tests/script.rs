@@ -64,6 +64,8 @@ fn no_interpolation(parsed: &common::Parsed) {
     }
     assert!(!parsed.kinds.contains("expandable_here_string_literal"));
     assert!(!parsed.kinds.contains("sub_expression"), "no $( ) anywhere");
+    assert_eq!(common::undefined_variables(parsed), Vec::<String>::new());
+    assert!(parsed.variables.len() > 20, "{:?}", parsed.variables);
 }
 
 #[test]

@@ -115,6 +115,8 @@ pub struct Parsed {
     pub comments: Vec<String>,
     /// The text of every double-quoted (expandable) string.
     pub expandable: Vec<String>,
+    /// Every variable read or written (`$name`).
+    pub variables: BTreeSet<String>,
     /// The script with its comments cut out: the code alone.
     pub code: String,
 }
@@ -131,6 +133,7 @@ pub fn parse(script: &str) -> Parsed {
         kinds: BTreeSet::new(),
         comments: Vec::new(),
         expandable: Vec::new(),
+        variables: BTreeSet::new(),
         code: String::new(),
     };
     let mut comment_ranges = Vec::new();
@@ -149,6 +152,9 @@ pub fn parse(script: &str) -> Parsed {
         match node.kind() {
             "command_name" => {
                 parsed.commands.insert(text.to_string());
+            }
+            "variable" => {
+                parsed.variables.insert(text.to_string());
             }
             "expandable_string_literal" | "expandable_here_string_literal" => {
                 parsed.expandable.push(text.to_string());
@@ -243,4 +249,33 @@ pub fn embedded_store(script: &str) -> (Vec<u8>, Vec<usize>) {
             .unwrap(),
         lengths,
     )
+}
+
+/// PowerShell's own variables the scripts use.
+const AUTOMATIC: &[&str] = &[
+    "$_",
+    "$null",
+    "$true",
+    "$false",
+    "$PSScriptRoot",
+    "$PSCmdlet",
+    "$WhatIfPreference",
+    "$ErrorActionPreference",
+];
+
+/// Variables read but never assigned, declared as a parameter or bound by `foreach`: a typo
+/// that `Set-StrictMode` would turn into a failure at run time.
+pub fn undefined_variables(parsed: &Parsed) -> Vec<String> {
+    parsed
+        .variables
+        .iter()
+        .filter(|v| !AUTOMATIC.contains(&v.as_str()))
+        .filter(|v| {
+            let code = &parsed.code;
+            !(code.contains(&format!("{v} = "))
+                || code.contains(&format!("] {v}"))
+                || code.contains(&format!("foreach ({v} in ")))
+        })
+        .cloned()
+        .collect()
 }
