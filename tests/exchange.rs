@@ -706,3 +706,22 @@ fn backup_script_is_written_and_changes_nothing() {
     let out = d.run(&["exchange", "backup-script", "-o", "-"]).code(0);
     assert!(out.stdout.starts_with("<#\n.SYNOPSIS"));
 }
+
+#[test]
+fn script_to_standard_output_reports_on_standard_error() {
+    let d = Dir::new();
+    let root = demo().join("ca/root.cer");
+    let out = d
+        .run(&["exchange", "script", s(&root), "-o", "-", "--at", AT])
+        .code(0);
+    assert!(out.stdout.starts_with("<#\n.SYNOPSIS"), "{}", out.stdout);
+    // The store embedded is the one `sst create` builds from the same input.
+    d.run(&["sst", "create", "-o", "root.sst", s(&root)])
+        .code(0);
+    assert_eq!(embedded(&out.stdout), d.read("root.sst"));
+    assert!(
+        out.stderr.contains("wrote the script to standard output"),
+        "{}",
+        out.stderr
+    );
+}

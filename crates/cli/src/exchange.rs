@@ -304,7 +304,11 @@ pub fn script(args: &ScriptArgs) -> Result<u8> {
                         "no script written: fix the warnings, or pass --allow-warnings"
                     ),
                     None => {
-                        write!(out, "wrote {}", out_path.display())?;
+                        if is_dash(out_path) {
+                            write!(out, "wrote the script to standard output")?;
+                        } else {
+                            write!(out, "wrote {}", out_path.display())?;
+                        }
                         if let Some(d) = &prepared.diff {
                             write!(
                                 out,
