@@ -36,6 +36,10 @@ fn main() -> ExitCode {
         args::Command::Chain(args::ChainCommand::Verify(cmd)) => chain::verify(&cmd),
         args::Command::Verify(cmd) => verify::run(&cmd),
         args::Command::Exchange(args::ExchangeCommand::Preflight(cmd)) => exchange::preflight(&cmd),
+        args::Command::Exchange(args::ExchangeCommand::Script(cmd)) => exchange::script(&cmd),
+        args::Command::Exchange(args::ExchangeCommand::BackupScript(cmd)) => {
+            exchange::backup_script(&cmd)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,12 +1,29 @@
 //! Exchange Online and `Set-SmimeConfig -SMIMECertificateIssuingCA`: checks a store before it
-//! is uploaded. No I/O: the caller reads files and the clock.
+//! is uploaded and writes the PowerShell that uploads it. No I/O: the caller reads files and the
+//! clock.
 //!
 //! What Exchange does with the bytes (see `docs/exchange.md` for sources): it rejects a value
 //! over 70,000 bytes, rejects the whole upload when any certificate has expired (naming their
 //! SHA-1 thumbprints), and replaces the whole list, so every CA still wanted must be in the new
 //! store. [`preflight`] reuses the chain audit ([`smimetrust_chain::audit`]) and adds those
 //! rules.
+//!
+//! * [`preflight`]: will Exchange accept this store?
+//! * [`prepare`]: the one call behind `smimetrust exchange script`: merge with the current
+//!   value ([`parse_current`] reads a saved copy), preflight, and the upload script
+//!   ([`script::upload_script`]); [`script::backup_script`] saves the current value.
 #![forbid(unsafe_code)]
+
+mod current;
+mod error;
+mod plan;
+pub mod script;
+
+pub use current::{Current, Encoding, parse_current};
+pub use error::Error;
+pub use plan::{
+    CertificateLine, Diff, Prepared, Refusal, Request, certificate_lines, diff, merge, prepare,
+};
 
 use smimetrust_chain::Object;
 use smimetrust_chain::audit::{self, AuditOptions, Finding, Severity};
@@ -17,8 +34,16 @@ use time::{Duration, OffsetDateTime};
 /// hence a default that callers can change).
 pub const DEFAULT_MAX_BYTES: usize = 70_000;
 
-/// Every code [`preflight`] adds to the audit's.
-pub const CODES: &[&str] = &["store-too-large"];
+/// Every code this crate reports: what [`preflight`] adds to the audit's findings, and those of
+/// [`Error`].
+pub const CODES: &[&str] = &[
+    "store-too-large",
+    "current-unrecognized",
+    "current-bad-decimal",
+    "current-bad-base64",
+    "current-not-sst",
+    "remove-not-found",
+];
 
 /// What to check against.
 #[derive(Debug, Clone, Copy)]
