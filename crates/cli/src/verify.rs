@@ -425,11 +425,16 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
         ProgressDrawTarget::stderr(),
     );
     if let Ok(style) = ProgressStyle::with_template(if has_mbox {
-        "{spinner} {pos} messages {per_sec}"
+        "{spinner} {pos} messages, {rate}"
     } else {
-        "{bar:40} {pos}/{len} messages {per_sec} eta {eta}"
+        "{bar:40} {pos}/{len} messages, {rate}, {eta} left"
     }) {
-        progress.set_style(style);
+        progress.set_style(style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", state.per_sec());
+            },
+        ));
     }
 
     let mut out = BufWriter::new(io::stdout().lock());
