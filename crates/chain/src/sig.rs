@@ -6,6 +6,7 @@
 
 use crate::reason::{Invalid, Reason};
 
+mod front;
 pub mod rustcrypto;
 
 pub use rustcrypto::RustCrypto;
