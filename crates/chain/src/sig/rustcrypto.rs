@@ -1,4 +1,5 @@
-//! The default [`SignatureVerifier`]: pure Rust over the RustCrypto crates.
+//! The pure-Rust [`SignatureVerifier`] over the RustCrypto crates (the default without the
+//! `ring` feature, and the fallback of `sig::Ring` for what ring does not do).
 //!
 //! | signature algorithm | key (SPKI) | hashes |
 //! | --- | --- | --- |
@@ -13,7 +14,8 @@
 //! shorter than the modulus (a leading zero octet dropped) are left-padded, as OpenSSL and
 //! CryptoAPI do.
 //!
-//! Policy ([`AlgorithmPolicy`]) is applied before any public-key arithmetic, from the algorithm
+//! Policy ([`AlgorithmPolicy`], in the front half every provider shares) is applied before any
+//! public-key arithmetic, from the algorithm
 //! identifier and the key alone: MD2/MD4/MD5, RSA keys under 1024 bits and DSA keys under 1024
 //! bits are always [`Reason::WeakAlgorithm`]; SHA-1 and RSA/DSA keys under 2048 bits are
 //! accepted with a [`Weakness`] by default and rejected under [`AlgorithmPolicy::STRICT`]. RSA
@@ -35,7 +37,7 @@ use super::front::{
 use super::{AlgorithmPolicy, SignatureVerifier, Weakness, invalid};
 use crate::reason::{Invalid, Reason};
 
-/// The default signature verification provider: pure Rust over RustCrypto (`rsa`, `p256`,
+/// The pure-Rust signature verification provider over RustCrypto (`rsa`, `p256`,
 /// `p384`, `p521`, `ed25519-dalek`, `dsa`). See the [module documentation](self) for what it
 /// supports.
 ///
