@@ -29,6 +29,7 @@ const STRICT: AlgorithmPolicy = AlgorithmPolicy::STRICT;
 
 /// Every provider this build has, by name.
 fn providers() -> Vec<(&'static str, &'static dyn SignatureVerifier)> {
+    #[cfg_attr(not(feature = "ring"), allow(unused_mut))]
     let mut all: Vec<(&'static str, &'static dyn SignatureVerifier)> =
         vec![("rustcrypto", &sig::RustCrypto)];
     #[cfg(feature = "ring")]

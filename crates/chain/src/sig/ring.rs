@@ -177,4 +177,95 @@ mod tests {
         assert!(ecdsa_algorithm(Curve::P256, Hash::Sha512).is_none());
         assert!(ecdsa_algorithm(Curve::P521, Hash::Sha512).is_none());
     }
+
+    /// The fast path is taken where it should be (and not where it should not), for real
+    /// signatures: self-signed fixtures of `tests/data/sig`.
+    #[test]
+    fn ring_does_the_math_it_can() {
+        use der::{Decode, Encode};
+        let fixture = |name: &str| {
+            let path = format!("{}/tests/data/sig/{name}", env!("CARGO_MANIFEST_DIR"));
+            std::fs::read(path).expect("fixture")
+        };
+        for (name, by_ring) in [
+            ("rsa2048-sha512.der", true),
+            ("rsa2048-sha1.der", true),
+            ("rsa1024-sha256.der", true),
+            ("rsa-pss-sha256.der", true),
+            ("rsa-pss-sha384-psskey.der", true),
+            ("p384-sha384.der", true),
+            ("p384-sha256.der", true),
+            // Not ring's: SHA-224, DigestInfo without NULL, P-256 with SHA-1, P-521, DSA.
+            ("rsa2048-sha224.der", false),
+            ("rsa2048-sha256-nonull.der", false),
+            ("p256-sha1.der", false),
+            ("p521-sha512.der", false),
+            ("dsa2048-sha256.der", false),
+        ] {
+            let der = fixture(name);
+            let parts = crate::signed_parts(&der).expect("certificate");
+            let cert = x509_cert::Certificate::from_der(&der).expect("certificate");
+            let spki = cert
+                .tbs_certificate()
+                .subject_public_key_info()
+                .to_der()
+                .expect("spki");
+            let prepared =
+                front::prepare(&spki, parts.algorithm, AlgorithmPolicy::DEFAULT).expect("prepared");
+            assert_eq!(
+                ring_verifies(&prepared.op, parts.tbs, parts.signature),
+                by_ring,
+                "{name}"
+            );
+            // Whoever does the math, the signature verifies.
+            assert!(
+                Ring.verify(
+                    &spki,
+                    parts.algorithm,
+                    parts.tbs,
+                    parts.signature,
+                    AlgorithmPolicy::DEFAULT
+                )
+                .is_ok(),
+                "{name}"
+            );
+            // A flipped bit: ring does not verify it, RustCrypto says why.
+            let mut flipped = parts.signature.to_vec();
+            if let Some(last) = flipped.last_mut() {
+                *last ^= 1;
+            }
+            assert!(!ring_verifies(&prepared.op, parts.tbs, &flipped), "{name}");
+        }
+    }
+
+    /// Why Ed25519 is not ring's: with the identity as the key, `R` the identity and `s = 0`,
+    /// ring verifies any message (it has no small-order checks); `verify_strict` does not, so
+    /// neither does `Ring`.
+    #[test]
+    fn ed25519_small_order_points_stay_rejected() {
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let mut signature = [0u8; 64];
+        signature[0] = 1;
+        assert!(
+            ring_sig::UnparsedPublicKey::new(&ring_sig::ED25519, &identity)
+                .verify(b"any message", &signature)
+                .is_ok()
+        );
+        // SEQUENCE { SEQUENCE { id-Ed25519 }, BIT STRING { 0 unused bits, key } }
+        let mut spki = vec![
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+        ];
+        spki.extend_from_slice(&identity);
+        let alg = [0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70];
+        let policy = AlgorithmPolicy::DEFAULT;
+        let ours = Ring.verify(&spki, &alg, b"any message", &signature, policy);
+        let theirs =
+            super::super::RustCrypto.verify(&spki, &alg, b"any message", &signature, policy);
+        assert_eq!(ours, theirs);
+        assert_eq!(
+            ours.map_err(|e| e.reason),
+            Err(crate::reason::Reason::BadSignature)
+        );
+    }
 }
