@@ -441,11 +441,27 @@ pub(super) enum Curve {
     P521,
 }
 
+/// An RSA signature's padding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RsaPadding {
+    Pkcs1(Hash),
+    Pss(PssParams),
+}
+
+impl RsaPadding {
+    /// The message hash.
+    pub(super) fn hash(self) -> Hash {
+        match self {
+            RsaPadding::Pkcs1(h) => h,
+            RsaPadding::Pss(p) => p.hash,
+        }
+    }
+}
+
 /// An RSA verification: the padding and the key, policy applied.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct RsaOp<'a> {
-    /// `Scheme::RsaPkcs1` or `Scheme::RsaPss`.
-    pub(super) scheme: Scheme,
+    pub(super) padding: RsaPadding,
     /// The modulus, big-endian, without leading zeros.
     pub(super) n: &'a [u8],
     /// The public exponent, big-endian, without leading zeros.
@@ -511,9 +527,18 @@ pub(super) fn prepare<'a>(
     let spki = SubjectPublicKeyInfoRef::from_der(spki)
         .map_err(|e| bad_key(format!("subject public key info does not decode: {e}")))?;
     let op = match scheme {
-        Scheme::RsaPkcs1(_) | Scheme::RsaPss(_) => {
-            Op::Rsa(rsa_op(&spki, scheme, policy, &mut weaknesses)?)
-        }
+        Scheme::RsaPkcs1(hash) => Op::Rsa(rsa_op(
+            &spki,
+            RsaPadding::Pkcs1(hash),
+            policy,
+            &mut weaknesses,
+        )?),
+        Scheme::RsaPss(params) => Op::Rsa(rsa_op(
+            &spki,
+            RsaPadding::Pss(params),
+            policy,
+            &mut weaknesses,
+        )?),
         Scheme::Ecdsa(hash) => {
             let (curve, point) = ec_key(&spki)?;
             Op::Ecdsa { curve, hash, point }
@@ -528,7 +553,7 @@ pub(super) fn prepare<'a>(
 
 fn rsa_op<'a>(
     spki: &SubjectPublicKeyInfoRef<'a>,
-    scheme: Scheme,
+    padding: RsaPadding,
     policy: AlgorithmPolicy,
     weaknesses: &mut Vec<Weakness>,
 ) -> Result<RsaOp<'a>, Invalid> {
@@ -540,7 +565,7 @@ fn rsa_op<'a>(
             }
         }
         ID_RSASSA_PSS => {
-            let Scheme::RsaPss(sig_params) = scheme else {
+            let RsaPadding::Pss(sig_params) = padding else {
                 return Err(bad_key("rsassa-pss key used for a pkcs #1 v1.5 signature"));
             };
             if let Some(params) = spki.algorithm.parameters {
@@ -573,7 +598,7 @@ fn rsa_op<'a>(
         )));
     }
     key_size_policy("rsa", bits, policy, weaknesses)?;
-    Ok(RsaOp { scheme, n, e })
+    Ok(RsaOp { padding, n, e })
 }
 
 /// A named-curve EC key: its curve and point.

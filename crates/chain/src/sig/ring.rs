@@ -23,7 +23,7 @@
 
 use ::ring::signature as ring_sig;
 
-use super::front::{self, Curve, Hash, Op, RsaOp, Scheme, bit_len};
+use super::front::{self, Curve, Hash, Op, RsaOp, RsaPadding, bit_len};
 use super::{AlgorithmPolicy, SignatureVerifier, Weakness, rustcrypto};
 use crate::reason::Invalid;
 
@@ -53,26 +53,26 @@ const RING_RSA_LEGACY_MIN_BITS: usize = 1024;
 /// ring's smallest RSA modulus for PSS and PKCS #1 v1.5 with SHA-384, in bits.
 const RING_RSA_MIN_BITS: usize = 2048;
 
-/// The ring parameters that compute exactly `scheme` for a modulus of `bits` bits, if any.
-fn rsa_parameters(scheme: Scheme, bits: usize) -> Option<&'static ring_sig::RsaParameters> {
+/// The ring parameters that compute exactly `padding` for a modulus of `bits` bits, if any.
+fn rsa_parameters(padding: RsaPadding, bits: usize) -> Option<&'static ring_sig::RsaParameters> {
     if !(RING_RSA_LEGACY_MIN_BITS..=RING_RSA_MAX_BITS).contains(&bits) {
         return None;
     }
     let strong = bits >= RING_RSA_MIN_BITS;
-    match scheme {
-        Scheme::RsaPkcs1(Hash::Sha1) => {
+    match padding {
+        RsaPadding::Pkcs1(Hash::Sha1) => {
             Some(&ring_sig::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY)
         }
-        Scheme::RsaPkcs1(Hash::Sha256) => {
+        RsaPadding::Pkcs1(Hash::Sha256) => {
             Some(&ring_sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY)
         }
-        Scheme::RsaPkcs1(Hash::Sha384) if strong => Some(&ring_sig::RSA_PKCS1_2048_8192_SHA384),
-        Scheme::RsaPkcs1(Hash::Sha512) => {
+        RsaPadding::Pkcs1(Hash::Sha384) if strong => Some(&ring_sig::RSA_PKCS1_2048_8192_SHA384),
+        RsaPadding::Pkcs1(Hash::Sha512) => {
             Some(&ring_sig::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY)
         }
         // ring's PSS: MGF1 with the message hash (the front half allows nothing else), salt
         // length equal to the hash length, trailer field 1.
-        Scheme::RsaPss(p) if strong && p.salt_len == p.hash.output_len() => match p.hash {
+        RsaPadding::Pss(p) if strong && p.salt_len == p.hash.output_len() => match p.hash {
             Hash::Sha256 => Some(&ring_sig::RSA_PSS_2048_8192_SHA256),
             Hash::Sha384 => Some(&ring_sig::RSA_PSS_2048_8192_SHA384),
             Hash::Sha512 => Some(&ring_sig::RSA_PSS_2048_8192_SHA512),
@@ -84,7 +84,7 @@ fn rsa_parameters(scheme: Scheme, bits: usize) -> Option<&'static ring_sig::RsaP
 
 /// Whether ring verifies the RSA signature (`false`: not verified, or not ring's to do).
 fn rsa_verifies(op: &RsaOp<'_>, message: &[u8], signature: &[u8]) -> bool {
-    let Some(parameters) = rsa_parameters(op.scheme, bit_len(op.n)) else {
+    let Some(parameters) = rsa_parameters(op.padding, bit_len(op.n)) else {
         return false;
     };
     // A signature shorter than the modulus lost leading zero octets: put them back, as
@@ -156,7 +156,7 @@ mod tests {
 
     #[test]
     fn ring_parameters_only_where_ring_computes_the_same() {
-        let pkcs1 = Scheme::RsaPkcs1;
+        let pkcs1 = RsaPadding::Pkcs1;
         assert!(rsa_parameters(pkcs1(Hash::Sha256), 2048).is_some());
         assert!(rsa_parameters(pkcs1(Hash::Sha256), 1024).is_some());
         assert!(rsa_parameters(pkcs1(Hash::Sha1), 1024).is_some());
@@ -166,7 +166,7 @@ mod tests {
         assert!(rsa_parameters(pkcs1(Hash::Sha512), 8192).is_some());
         assert!(rsa_parameters(pkcs1(Hash::Sha512), 8193).is_none());
         assert!(rsa_parameters(pkcs1(Hash::Sha256), 1023).is_none());
-        let pss = |hash: Hash, salt_len: usize| Scheme::RsaPss(PssParams { hash, salt_len });
+        let pss = |hash: Hash, salt_len: usize| RsaPadding::Pss(PssParams { hash, salt_len });
         assert!(rsa_parameters(pss(Hash::Sha256, 32), 2048).is_some());
         assert!(rsa_parameters(pss(Hash::Sha256, 32), 1024).is_none());
         assert!(rsa_parameters(pss(Hash::Sha256, 20), 2048).is_none());

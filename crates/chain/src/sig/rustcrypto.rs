@@ -32,7 +32,7 @@ use signature::hazmat::PrehashVerifier;
 use spki::AlgorithmIdentifierRef;
 
 use super::front::{
-    self, Curve, DsaOp, Hash, MIN_BITS, Op, RSA_MAX_BITS, RsaOp, Scheme, bad_key, bit_len,
+    self, Curve, DsaOp, Hash, MIN_BITS, Op, RSA_MAX_BITS, RsaOp, RsaPadding, bad_key, bit_len,
 };
 use super::{AlgorithmPolicy, SignatureVerifier, Weakness, invalid};
 use crate::reason::{Invalid, Reason};
@@ -101,7 +101,6 @@ fn digest_info_prefix(oid: ObjectIdentifier, hash_len: usize, null: bool) -> der
 fn verify_rsa(op: &RsaOp<'_>, hash: &[u8], signature: &[u8]) -> Result<(), Invalid> {
     use rsa::traits::PublicKeyParts;
 
-    let scheme = op.scheme;
     let key = rsa_key(op.n, op.e)?;
     // A signature shorter than the modulus lost leading zero octets: put them back.
     let k = key.size();
@@ -117,7 +116,7 @@ fn verify_rsa(op: &RsaOp<'_>, hash: &[u8], signature: &[u8]) -> Result<(), Inval
         signature
     };
 
-    if let Scheme::RsaPss(p) = scheme
+    if let RsaPadding::Pss(p) = op.padding
         && p.salt_len > k
     {
         return Err(invalid(
@@ -128,8 +127,8 @@ fn verify_rsa(op: &RsaOp<'_>, hash: &[u8], signature: &[u8]) -> Result<(), Inval
             ),
         ));
     }
-    let ok = match scheme {
-        Scheme::RsaPkcs1(h) => {
+    let ok = match op.padding {
+        RsaPadding::Pkcs1(h) => {
             let prefixes = DIGEST_INFO_PREFIXES.get(h.index());
             prefixes.into_iter().flatten().flatten().any(|prefix| {
                 let padding = rsa::Pkcs1v15Sign {
@@ -139,7 +138,7 @@ fn verify_rsa(op: &RsaOp<'_>, hash: &[u8], signature: &[u8]) -> Result<(), Inval
                 key.verify(padding, hash, signature).is_ok()
             })
         }
-        Scheme::RsaPss(p) => {
+        RsaPadding::Pss(p) => {
             let salt = p.salt_len;
             match p.hash {
                 Hash::Sha1 => {
@@ -168,7 +167,6 @@ fn verify_rsa(op: &RsaOp<'_>, hash: &[u8], signature: &[u8]) -> Result<(), Inval
             }
             .is_ok()
         }
-        _ => false,
     };
     if ok {
         Ok(())
@@ -316,13 +314,11 @@ fn verify_dsa(op: &DsaOp<'_>, hash: &[u8], signature: &[u8]) -> Result<(), Inval
 /// providers for what they do not do themselves).
 pub(super) fn verify_op(op: &Op<'_>, message: &[u8], signature: &[u8]) -> Result<(), Invalid> {
     match op {
-        Op::Rsa(rsa) => {
-            let hash = match rsa.scheme {
-                Scheme::RsaPkcs1(h) | Scheme::RsaPss(front::PssParams { hash: h, .. }) => h,
-                _ => return Err(invalid(Reason::UnsupportedAlgorithm, "not an rsa scheme")),
-            };
-            verify_rsa(rsa, hash.digest(message).as_slice(), signature)
-        }
+        Op::Rsa(rsa) => verify_rsa(
+            rsa,
+            rsa.padding.hash().digest(message).as_slice(),
+            signature,
+        ),
         Op::Ecdsa { curve, hash, point } => {
             verify_ecdsa(*curve, point, hash.digest(message).as_slice(), signature)
         }
