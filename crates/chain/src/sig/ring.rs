@@ -13,13 +13,19 @@
 //! | Ed25519 | no: ring accepts small-order keys and `R` values that `verify_strict` rejects | always |
 //! | DSA | no | always |
 //!
-//! ring answers only "verified" or "not": when it does not verify (a bad signature, a key
-//! outside its own limits such as an exponent over 33 bits, the DigestInfo variant without the
-//! NULL parameters, which ring does not accept), the same operation is handed to RustCrypto,
-//! whose answer (and error reason) is final. So a signature ring verifies is one RustCrypto
-//! verifies too (ring's key checks are a subset of the `rsa` crate's, and the signature
-//! encodings it accepts a subset of RustCrypto's), and everything else gets RustCrypto's exact
-//! outcome: the two providers never disagree, and a failing signature costs both.
+//! ring answers only "verified" or "not": when it does not verify (a bad signature, a key it
+//! refuses, the DigestInfo variant without the NULL parameters, which ring does not accept), the
+//! same operation is handed to RustCrypto, whose answer (and error reason) is final. A
+//! signature ring verifies is one RustCrypto verifies too: ring's RSA key checks (odd modulus,
+//! odd exponent from 3 to 2^33 - 1) are the `rsa` crate's, ring is only asked within its size
+//! limits, and the signature encodings it accepts are a subset of RustCrypto's.
+//! Everything else gets RustCrypto's exact outcome, so the providers agree (the tests compare
+//! them on every corpus signature and on thousands of mutations); a failing signature costs
+//! both.
+//!
+//! Measured (release, one core): RSA-2048 PKCS #1 v1.5 SHA-256 about 18 µs against about 48 µs
+//! for RustCrypto, ECDSA P-256 about 40 µs against 155 µs; ring's P-384 is no faster than
+//! `p384` (about 500 µs each). `cargo bench -p smimetrust-chain --bench verify`.
 
 use ::ring::signature as ring_sig;
 
