@@ -9,6 +9,15 @@
 //! `openssl speed -seconds 3 -evp sha256 -bytes 16384` on the same machine.
 //!
 //! `cargo bench -p smimetrust-chain --bench verify`
+//!
+//! Figures of 2026-12-01 (2-core machine, other builds running: load 3–4), mean per call:
+//!
+//! | | ring | RustCrypto | OpenSSL 3.0.19 `speed` |
+//! | --- | --- | --- | --- |
+//! | RSA-2048 PKCS #1 v1.5 SHA-256 verify | 19.9 µs (ring direct 19.7) | 53.0 µs | 13.7 µs |
+//! | ECDSA P-256 SHA-256 verify | 40–59 µs | 165 µs | 43.7 µs |
+//! | SHA-256 of 20 KB | 12.2 µs (`sha2`: 12.1) | | 10.7 µs |
+//! | one message: SHA-256 of 20 KB + RSA-2048 | 36.6 µs | 63.2 µs | 24.3 µs (sum) |
 #![allow(missing_docs, clippy::unwrap_used, clippy::print_stderr)]
 
 use std::hint::black_box;
