@@ -1,19 +1,39 @@
 //! Signature verification behind a small provider trait (as rustls does with crypto providers),
 //! and the algorithm policy.
 //!
-//! The default provider is pure Rust over RustCrypto (module `sig::rustcrypto`): RSA PKCS#1 v1.5
-//! and PSS, ECDSA P-256/P-384/P-521, Ed25519, DSA; SHA-1, SHA-224, SHA-256, SHA-384, SHA-512.
+//! Two providers, with identical outcomes (they share the parsing and policy front half, and
+//! differ only in the arithmetic):
+//!
+//! * [`RustCrypto`] (module `sig::rustcrypto`), pure Rust: RSA PKCS#1 v1.5 and PSS, ECDSA
+//!   P-256/P-384/P-521, Ed25519, DSA; SHA-1, SHA-224, SHA-256, SHA-384, SHA-512.
+//! * `Ring` (module `sig::ring`, cargo feature `ring`, on by default): ring 0.17 for RSA
+//!   PKCS#1 v1.5 and PSS and ECDSA P-256/P-384 (RSA-2048 and P-256 about 3x and 4x faster),
+//!   RustCrypto for everything else and whenever ring does not verify.
+//!
+//! [`DEFAULT`] and [`default_verifier`] are `Ring` when the `ring` feature is on, otherwise
+//! [`RustCrypto`].
 
 use crate::reason::{Invalid, Reason};
 
+mod front;
+#[cfg(feature = "ring")]
+pub mod ring;
 pub mod rustcrypto;
 
+#[cfg(feature = "ring")]
+pub use self::ring::Ring;
 pub use rustcrypto::RustCrypto;
 
-/// The default provider, [`RustCrypto`].
+/// The default provider: [`Ring`] (the `ring` feature is on).
+#[cfg(feature = "ring")]
+pub static DEFAULT: &dyn SignatureVerifier = &Ring;
+
+/// The default provider: [`RustCrypto`] (the `ring` feature is off).
+#[cfg(not(feature = "ring"))]
 pub static DEFAULT: &dyn SignatureVerifier = &RustCrypto;
 
-/// The default provider, [`RustCrypto`] (the same as [`DEFAULT`]).
+/// The default provider (the same as [`DEFAULT`]): `Ring` with the `ring` feature, otherwise
+/// [`RustCrypto`].
 pub fn default_verifier() -> &'static dyn SignatureVerifier {
     DEFAULT
 }

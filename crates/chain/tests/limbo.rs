@@ -5,7 +5,8 @@
 //! `rfc5280`, `pathlen`, `crl`, `cve` and `pathological` families unless its reason starts
 //! with `KNOWN FALSE ACCEPT` (a release blocker being worked on) or `DELIBERATE:` (a decided
 //! divergence, argued in the reason). Prints a summary.
-//! Skips with a message when the corpus is absent.
+//! Every case is validated with the default signature provider and with `sig::RustCrypto`: the
+//! results must be identical. Skips with a message when the corpus is absent.
 
 #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)] // test code
 
@@ -113,6 +114,16 @@ fn run(case: &Value) -> Outcome {
     let verifier = smimetrust_chain::sig::default_verifier();
     let validator = Validator::new(&anchors, &pool, &crls, verifier);
     let result = validator.verify(&leaf, &options);
+    // The default provider (ring, with the `ring` feature) and the pure-Rust one agree on
+    // every case, down to the error details and warnings.
+    let pure = Validator::new(&anchors, &pool, &crls, &smimetrust_chain::sig::RustCrypto)
+        .verify(&leaf, &options);
+    assert_eq!(
+        format!("{result:?}"),
+        format!("{pure:?}"),
+        "{}: the default signature provider and RustCrypto disagree",
+        case["id"]
+    );
     let expected_ok = case["expected_result"] == "SUCCESS";
     match (result, expected_ok) {
         (Ok(_), true) => Outcome::Agree,
@@ -201,7 +212,7 @@ fn x509_limbo() {
         "total", total[0], total[1], total[2], total[3]
     );
     println!(
-        "  slowest pathological case: {:.1} ms ({})",
+        "  slowest pathological case: {:.1} ms, validated with both providers ({})",
         slowest.0, slowest.1
     );
     println!(

@@ -14,6 +14,9 @@
 //! INVALID row rejected for a reason unrelated to OpenSSL's verdict (which could hide a false
 //! accept).
 //!
+//! Each row is also validated with the default signature provider (`sig::Ring` with the `ring`
+//! feature), which must give exactly RustCrypto's result.
+//!
 //! Skipped, with a message, when `../shared` (beside the repository) is absent.
 
 #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)] // test code: a panic is a failed test; the summary is printed
@@ -23,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use const_oid::ObjectIdentifier;
-use smimetrust_chain::sig::RustCrypto;
+use smimetrust_chain::sig::{self, RustCrypto};
 use smimetrust_chain::{Certificate, Options, Purpose, Revocation, TrustAnchor, Validator, pkcs7};
 
 fn corpus() -> Option<PathBuf> {
@@ -207,6 +210,15 @@ fn pkits() {
 
         let validator = Validator::new(&anchors, &certs, &crls, &RustCrypto);
         let result = validator.verify(&leaf, &options);
+        // The default provider (ring, with the `ring` feature) agrees with RustCrypto on
+        // every row, down to the error details and warnings.
+        let fast = Validator::new(&anchors, &certs, &crls, sig::default_verifier())
+            .verify(&leaf, &options);
+        assert_eq!(
+            format!("{fast:?}"),
+            format!("{result:?}"),
+            "{case}: the default signature provider and RustCrypto disagree"
+        );
         let agrees = result.is_ok() == expected_valid;
         let outcome = match &result {
             Ok(_) => "VALID".to_owned(),

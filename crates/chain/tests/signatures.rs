@@ -1,6 +1,9 @@
-//! The default signature verifier (`sig::RustCrypto`) against real certificates: each
-//! certificate's signature over its TBSCertificate, checked with its issuer's
-//! SubjectPublicKeyInfo, all sliced from the original DER (never re-encoded).
+//! The signature verifiers (`sig::RustCrypto`, and `sig::Ring` with the `ring` feature)
+//! against real certificates: each certificate's signature over its TBSCertificate, checked
+//! with its issuer's SubjectPublicKeyInfo, all sliced from the original DER (never re-encoded).
+//! Every test runs once per provider and asserts the same outcomes for each; the differential
+//! tests (`providers_agree_*`, and every mutation in `garbage_never_panics`) compare the
+//! providers' whole results, error details included.
 //!
 //! Sources: the committed fixtures in `tests/data/sig/` (minted with OpenSSL, see its README),
 //! the demo PKI in `fixtures/demo/`, and the shared corpus (Windows root store, PKITS, generated
@@ -12,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use der::asn1::BitStringRef;
 use der::{Decode, Encode, Reader, SliceReader, Tag, TagNumber};
-use smimetrust_chain::sig::{self, AlgorithmPolicy, Weakness};
+use smimetrust_chain::sig::{self, AlgorithmPolicy, SignatureVerifier, Weakness};
 use smimetrust_chain::{Invalid, ObjectKind, Reason, load_bytes};
 use spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
 
@@ -21,6 +24,73 @@ const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/corpu
 
 const DEFAULT: AlgorithmPolicy = AlgorithmPolicy::DEFAULT;
 const STRICT: AlgorithmPolicy = AlgorithmPolicy::STRICT;
+
+// ---- the providers ----
+
+/// Every provider this build has, by name.
+fn providers() -> Vec<(&'static str, &'static dyn SignatureVerifier)> {
+    #[cfg_attr(not(feature = "ring"), allow(unused_mut))]
+    let mut all: Vec<(&'static str, &'static dyn SignatureVerifier)> =
+        vec![("rustcrypto", &sig::RustCrypto)];
+    #[cfg(feature = "ring")]
+    all.push(("ring", &sig::Ring));
+    all
+}
+
+/// A `#[test]` per name, running `name(v)` once for each provider.
+macro_rules! for_each_provider {
+    ($($name:ident),* $(,)?) => {
+        mod each_provider {
+            $(
+                #[test]
+                fn $name() {
+                    for (provider, v) in super::providers() {
+                        eprintln!("{}: provider {provider}", stringify!($name));
+                        super::$name(v);
+                    }
+                }
+            )*
+        }
+    };
+}
+
+for_each_provider!(
+    rsa_pkcs1_sha2_and_digest_info_without_null,
+    rsa_sha1_is_weak_and_strict_rejects_it,
+    small_rsa_keys,
+    md5_is_always_rejected,
+    rsa_pss,
+    ecdsa_p384_p521_and_mixed_hashes,
+    dsa_2048_sha256,
+    flipped_signature_bits_fail,
+    wrong_key_type_for_the_algorithm,
+    oversized_and_degenerate_rsa_keys,
+    demo_pki,
+    generated_inputs,
+    pkits_named_cases,
+    pkits_all,
+    windows_roots_self_signatures,
+    other_windows_stores_self_signatures,
+);
+
+/// Every provider's result for one call, all equal (errors with the same reason and detail);
+/// the common result.
+fn agreed(
+    spki: &[u8],
+    algorithm: &[u8],
+    message: &[u8],
+    signature: &[u8],
+    policy: AlgorithmPolicy,
+) -> Result<Vec<Weakness>, Invalid> {
+    let mut results = providers()
+        .into_iter()
+        .map(|(name, v)| (name, v.verify(spki, algorithm, message, signature, policy)));
+    let (first_name, first) = results.next().unwrap();
+    for (name, r) in results {
+        assert_eq!(r, first, "{name} and {first_name} disagree");
+    }
+    first
+}
 
 // ---- slicing certificates ----
 
@@ -81,17 +151,23 @@ fn parts(der: &[u8]) -> Parts<'_> {
 
 /// Verifies `cert`'s signature with `issuer_spki`.
 fn check_with(
+    v: &dyn SignatureVerifier,
     cert: &[u8],
     issuer_spki: &[u8],
     policy: AlgorithmPolicy,
 ) -> Result<Vec<Weakness>, Invalid> {
     let p = parts(cert);
-    sig::DEFAULT.verify(issuer_spki, p.algorithm, p.tbs, p.signature, policy)
+    v.verify(issuer_spki, p.algorithm, p.tbs, p.signature, policy)
 }
 
 /// Verifies `cert`'s signature with the key of `issuer`.
-fn check(cert: &[u8], issuer: &[u8], policy: AlgorithmPolicy) -> Result<Vec<Weakness>, Invalid> {
-    check_with(cert, parts(issuer).spki, policy)
+fn check(
+    v: &dyn SignatureVerifier,
+    cert: &[u8],
+    issuer: &[u8],
+    policy: AlgorithmPolicy,
+) -> Result<Vec<Weakness>, Invalid> {
+    check_with(v, cert, parts(issuer).spki, policy)
 }
 
 fn reason<T: std::fmt::Debug>(r: Result<T, Invalid>) -> Reason {
@@ -136,63 +212,61 @@ fn shared(test: &str, sub: &str) -> Option<PathBuf> {
 
 // ---- committed fixtures ----
 
-#[test]
-fn rsa_pkcs1_sha2_and_digest_info_without_null() {
+fn rsa_pkcs1_sha2_and_digest_info_without_null(v: &dyn SignatureVerifier) {
     for name in [
         "rsa2048-sha224.der",
         "rsa2048-sha512.der",
         "rsa2048-sha256-nonull.der",
     ] {
         let c = fixture(name);
-        assert_eq!(check(&c, &c, DEFAULT), Ok(vec![]), "{name}");
-        assert_eq!(check(&c, &c, STRICT), Ok(vec![]), "{name}");
+        assert_eq!(check(v, &c, &c, DEFAULT), Ok(vec![]), "{name}");
+        assert_eq!(check(v, &c, &c, STRICT), Ok(vec![]), "{name}");
     }
 }
 
-#[test]
-fn rsa_sha1_is_weak_and_strict_rejects_it() {
+fn rsa_sha1_is_weak_and_strict_rejects_it(v: &dyn SignatureVerifier) {
     let c = fixture("rsa2048-sha1.der");
-    assert_eq!(check(&c, &c, DEFAULT), Ok(vec![Weakness::Sha1]));
-    let err = check(&c, &c, STRICT).unwrap_err();
+    assert_eq!(check(v, &c, &c, DEFAULT), Ok(vec![Weakness::Sha1]));
+    let err = check(v, &c, &c, STRICT).unwrap_err();
     assert_eq!(err.reason, Reason::WeakAlgorithm);
     assert!(err.detail.contains("sha-1"), "{}", err.detail);
 }
 
-#[test]
-fn small_rsa_keys() {
+fn small_rsa_keys(v: &dyn SignatureVerifier) {
     let c = fixture("rsa1024-sha256.der");
-    assert_eq!(check(&c, &c, DEFAULT), Ok(vec![Weakness::SmallKey(1024)]));
-    assert_eq!(reason(check(&c, &c, STRICT)), Reason::WeakAlgorithm);
+    assert_eq!(
+        check(v, &c, &c, DEFAULT),
+        Ok(vec![Weakness::SmallKey(1024)])
+    );
+    assert_eq!(reason(check(v, &c, &c, STRICT)), Reason::WeakAlgorithm);
 
     let c = fixture("rsa512-sha256.der");
     for policy in [DEFAULT, STRICT] {
-        let err = check(&c, &c, policy).unwrap_err();
+        let err = check(v, &c, &c, policy).unwrap_err();
         assert_eq!(err.reason, Reason::WeakAlgorithm);
         assert!(err.detail.contains("512 bits"), "{}", err.detail);
     }
 }
 
-#[test]
-fn md5_is_always_rejected() {
+fn md5_is_always_rejected(v: &dyn SignatureVerifier) {
     let c = fixture("rsa2048-md5.der");
     for policy in [DEFAULT, STRICT] {
-        let err = check(&c, &c, policy).unwrap_err();
+        let err = check(v, &c, &c, policy).unwrap_err();
         assert_eq!(err.reason, Reason::WeakAlgorithm);
         assert!(err.detail.contains("md5"), "{}", err.detail);
     }
 }
 
-#[test]
-fn rsa_pss() {
+fn rsa_pss(v: &dyn SignatureVerifier) {
     // rsaEncryption key, SHA-256, MGF1-SHA-256, salt 32.
     let c = fixture("rsa-pss-sha256.der");
-    assert_eq!(check(&c, &c, STRICT), Ok(vec![]));
+    assert_eq!(check(v, &c, &c, STRICT), Ok(vec![]));
     // id-RSASSA-PSS key restricted to SHA-384 / salt 48, signed with SHA-384.
     let pss_key = fixture("rsa-pss-sha384-psskey.der");
-    assert_eq!(check(&pss_key, &pss_key, STRICT), Ok(vec![]));
+    assert_eq!(check(v, &pss_key, &pss_key, STRICT), Ok(vec![]));
     // An MGF1 hash other than the message hash is not supported.
     let c = fixture("rsa-pss-sha256-mgf1-sha1.der");
-    let err = check(&c, &c, DEFAULT).unwrap_err();
+    let err = check(v, &c, &c, DEFAULT).unwrap_err();
     assert_eq!(err.reason, Reason::UnsupportedAlgorithm);
     assert!(err.detail.contains("mgf1"), "{}", err.detail);
 
@@ -200,11 +274,11 @@ fn rsa_pss() {
     // another hash.
     let pkcs1 = fixture("rsa2048-sha512.der");
     assert_eq!(
-        reason(check(&pkcs1, &pss_key, DEFAULT)),
+        reason(check(v, &pkcs1, &pss_key, DEFAULT)),
         Reason::BadPublicKey
     );
     let pss256 = fixture("rsa-pss-sha256.der");
-    let err = check(&pss256, &pss_key, DEFAULT).unwrap_err();
+    let err = check(v, &pss256, &pss_key, DEFAULT).unwrap_err();
     assert_eq!(err.reason, Reason::BadPublicKey, "{err:?}");
 
     // The parameters are honoured: the same signature with another salt length or hash fails.
@@ -216,34 +290,31 @@ fn rsa_pss() {
     assert_eq!(other_salt[at], 32);
     other_salt[at] = 20;
     assert_eq!(
-        reason(sig::DEFAULT.verify(p.spki, &other_salt, p.tbs, p.signature, DEFAULT)),
+        reason(v.verify(p.spki, &other_salt, p.tbs, p.signature, DEFAULT)),
         Reason::BadSignature
     );
     assert_eq!(
-        sig::DEFAULT.verify(p.spki, &honest, p.tbs, p.signature, DEFAULT),
+        v.verify(p.spki, &honest, p.tbs, p.signature, DEFAULT),
         Ok(vec![])
     );
 }
 
-#[test]
-fn ecdsa_p384_p521_and_mixed_hashes() {
+fn ecdsa_p384_p521_and_mixed_hashes(v: &dyn SignatureVerifier) {
     for name in ["p384-sha384.der", "p521-sha512.der", "p384-sha256.der"] {
         let c = fixture(name);
-        assert_eq!(check(&c, &c, STRICT), Ok(vec![]), "{name}");
+        assert_eq!(check(v, &c, &c, STRICT), Ok(vec![]), "{name}");
     }
     let c = fixture("p256-sha1.der");
-    assert_eq!(check(&c, &c, DEFAULT), Ok(vec![Weakness::Sha1]));
-    assert_eq!(reason(check(&c, &c, STRICT)), Reason::WeakAlgorithm);
+    assert_eq!(check(v, &c, &c, DEFAULT), Ok(vec![Weakness::Sha1]));
+    assert_eq!(reason(check(v, &c, &c, STRICT)), Reason::WeakAlgorithm);
 }
 
-#[test]
-fn dsa_2048_sha256() {
+fn dsa_2048_sha256(v: &dyn SignatureVerifier) {
     let c = fixture("dsa2048-sha256.der");
-    assert_eq!(check(&c, &c, STRICT), Ok(vec![]));
+    assert_eq!(check(v, &c, &c, STRICT), Ok(vec![]));
 }
 
-#[test]
-fn flipped_signature_bits_fail() {
+fn flipped_signature_bits_fail(v: &dyn SignatureVerifier) {
     for name in [
         "rsa2048-sha224.der",
         "rsa2048-sha256-nonull.der",
@@ -259,7 +330,7 @@ fn flipped_signature_bits_fail() {
         let mut signature = p.signature.to_vec();
         *signature.last_mut().unwrap() ^= 0x01;
         assert_eq!(
-            reason(sig::DEFAULT.verify(p.spki, p.algorithm, p.tbs, &signature, DEFAULT)),
+            reason(v.verify(p.spki, p.algorithm, p.tbs, &signature, DEFAULT)),
             Reason::BadSignature,
             "{name}"
         );
@@ -267,15 +338,14 @@ fn flipped_signature_bits_fail() {
         let mut tbs = p.tbs.to_vec();
         *tbs.last_mut().unwrap() ^= 0x80;
         assert_eq!(
-            reason(sig::DEFAULT.verify(p.spki, p.algorithm, &tbs, p.signature, DEFAULT)),
+            reason(v.verify(p.spki, p.algorithm, &tbs, p.signature, DEFAULT)),
             Reason::BadSignature,
             "{name}"
         );
     }
 }
 
-#[test]
-fn wrong_key_type_for_the_algorithm() {
+fn wrong_key_type_for_the_algorithm(v: &dyn SignatureVerifier) {
     let rsa = fixture("rsa2048-sha224.der");
     let ec = fixture("p384-sha384.der");
     let dsa = fixture("dsa2048-sha256.der");
@@ -287,25 +357,29 @@ fn wrong_key_type_for_the_algorithm() {
         (&ec, &dsa),
         (&rsa, &dsa),
     ] {
-        let err = check(cert, key, DEFAULT).unwrap_err();
+        let err = check(v, cert, key, DEFAULT).unwrap_err();
         assert_eq!(err.reason, Reason::BadPublicKey, "{err:?}");
     }
     // ECDSA signature checked with another curve's key: a bad signature, not a panic.
     let p521 = fixture("p521-sha512.der");
-    assert_eq!(reason(check(&ec, &p521, DEFAULT)), Reason::BadSignature);
+    assert_eq!(reason(check(v, &ec, &p521, DEFAULT)), Reason::BadSignature);
     // Ed25519 signature with an RSA key.
     if let Some(dir) = shared("wrong_key_type_for_the_algorithm", "sst/inputs") {
         let ed = cert_file(&dir.join("gen-ed25519-selfsigned.der"));
-        assert_eq!(reason(check(&ed, &rsa, DEFAULT)), Reason::BadPublicKey);
-        assert_eq!(reason(check(&rsa, &ed, DEFAULT)), Reason::BadPublicKey);
+        assert_eq!(reason(check(v, &ed, &rsa, DEFAULT)), Reason::BadPublicKey);
+        assert_eq!(reason(check(v, &rsa, &ed, DEFAULT)), Reason::BadPublicKey);
     }
 }
 
+/// Mutated and truncated inputs: every call returns, and the providers agree on each.
 #[test]
 fn garbage_never_panics() {
     let mut inputs = vec![
         fixture("rsa2048-sha256-nonull.der"),
+        fixture("rsa2048-sha512.der"),
+        fixture("rsa-pss-sha256.der"),
         fixture("rsa-pss-sha384-psskey.der"),
+        fixture("p384-sha384.der"),
         fixture("p521-sha512.der"),
         fixture("dsa2048-sha256.der"),
     ];
@@ -316,8 +390,9 @@ fn garbage_never_panics() {
     for c in &inputs {
         let p = parts(c);
         let verify = |spki: &[u8], alg: &[u8], sig: &[u8]| {
-            // The result does not matter; the call must return.
-            let _ = sig::DEFAULT.verify(spki, alg, p.tbs, sig, DEFAULT);
+            // The result does not matter (beyond being the same for every provider); the call
+            // must return.
+            let _ = agreed(spki, alg, p.tbs, sig, DEFAULT);
         };
         // Every truncation of each input.
         for n in 0..p.spki.len() {
@@ -376,14 +451,13 @@ fn garbage_never_panics() {
     for a in &inputs {
         for b in &inputs {
             let (pa, pb) = (parts(a), parts(b));
-            let _ = sig::DEFAULT.verify(pb.spki, pa.algorithm, pa.tbs, pa.signature, STRICT);
+            let _ = agreed(pb.spki, pa.algorithm, pa.tbs, pa.signature, STRICT);
         }
     }
     assert!(tried > 1000);
 }
 
-#[test]
-fn oversized_and_degenerate_rsa_keys() {
+fn oversized_and_degenerate_rsa_keys(v: &dyn SignatureVerifier) {
     // An RSA key of 16392 bits (over the limit): BadPublicKey, before any arithmetic.
     let rsa = fixture("rsa2048-sha224.der");
     let p = parts(&rsa);
@@ -401,7 +475,7 @@ fn oversized_and_degenerate_rsa_keys() {
     ] {
         let key = rsa_spki(&n, &e);
         assert_eq!(
-            reason(sig::DEFAULT.verify(&key, p.algorithm, p.tbs, p.signature, DEFAULT)),
+            reason(v.verify(&key, p.algorithm, p.tbs, p.signature, DEFAULT)),
             Reason::BadPublicKey
         );
     }
@@ -427,10 +501,114 @@ fn rsa_spki(n: &[u8], e: &[u8]) -> Vec<u8> {
     .unwrap()
 }
 
-// ---- the demo PKI and generated inputs ----
+// ---- the providers agree ----
+
+/// One signature checked by every provider as it is, with a flipped bit in the signature and
+/// in the message, and with one octet dropped from the signature, under both policies: the
+/// results must be equal (reason and detail). Returns the unchanged signature's result.
+fn all_agree(cert: &[u8], issuer_spki: &[u8]) -> Result<Vec<Weakness>, Invalid> {
+    let p = parts(cert);
+    let first = agreed(issuer_spki, p.algorithm, p.tbs, p.signature, DEFAULT);
+    agreed(issuer_spki, p.algorithm, p.tbs, p.signature, STRICT).ok();
+    if let Some(last) = p.signature.len().checked_sub(1) {
+        let mut s = p.signature.to_vec();
+        s[last] ^= 0x01;
+        let flipped = agreed(issuer_spki, p.algorithm, p.tbs, &s, DEFAULT);
+        assert!(flipped.is_err(), "a flipped signature bit verifies");
+        agreed(issuer_spki, p.algorithm, p.tbs, &p.signature[1..], DEFAULT).ok();
+    }
+    if let Some(last) = p.tbs.len().checked_sub(1) {
+        let mut tbs = p.tbs.to_vec();
+        tbs[last] ^= 0x80;
+        let changed = agreed(issuer_spki, p.algorithm, &tbs, p.signature, DEFAULT);
+        assert!(changed.is_err(), "a changed message verifies");
+    }
+    first
+}
 
 #[test]
-fn demo_pki() {
+fn providers_agree_on_the_fixtures_and_demo_pki() {
+    let dir = Path::new(MANIFEST).join("tests/data/sig");
+    let mut certs: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "der"))
+        .map(|p| cert_file(&p))
+        .collect();
+    for name in [
+        "ca/root.cer",
+        "ca/smime-ca-2024.pem",
+        "ca/smime-ca-2019-expired.pem",
+        "leaves/alice.pem",
+        "leaves/bob.pem",
+        "leaves/carol.pem",
+    ] {
+        certs.push(demo(name));
+    }
+    if let Some(dir) = shared("providers_agree_on_the_fixtures_and_demo_pki", "sst/inputs") {
+        for name in [
+            "gen-ed25519-selfsigned.der",
+            "gen-rsa2048-root-ca.der",
+            "gen-p256-smime-leaf.der",
+        ] {
+            certs.push(cert_file(&dir.join(name)));
+        }
+    }
+    // Every certificate against every key (most pairs fail, for many different reasons).
+    let mut verified = 0;
+    for c in &certs {
+        for k in &certs {
+            if all_agree(c, parts(k).spki).is_ok() {
+                verified += 1;
+            }
+        }
+    }
+    // The 16 self-signed fixtures less MD5 and RSA-512, the demo PKI's 6, the generated 3.
+    assert!(verified >= 14 + 6, "{verified}");
+}
+
+#[test]
+fn providers_agree_on_pkits() {
+    let Some(dir) = shared("providers_agree_on_pkits", "pkits/certs") else {
+        return;
+    };
+    let certs: Vec<Vec<u8>> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "crt"))
+        .map(|p| std::fs::read(&p).unwrap())
+        .collect();
+    let mut verified = 0;
+    for c in &certs {
+        let issuer = parts(c).issuer;
+        for k in certs.iter().filter(|k| parts(k).subject == issuer) {
+            if all_agree(c, parts(k).spki).is_ok() {
+                verified += 1;
+            }
+        }
+    }
+    assert!(verified > 300, "{verified}");
+}
+
+#[test]
+fn providers_agree_on_windows_roots() {
+    let Some(dir) = shared("providers_agree_on_windows_roots", "sst") else {
+        return;
+    };
+    let path = dir.join("windows-generateSSTFromWU-root-2025-08-29.sst");
+    let objects = load_bytes("root.sst", &std::fs::read(path).unwrap()).unwrap();
+    let mut verified = 0;
+    for o in objects.iter().filter(|o| o.kind == ObjectKind::Certificate) {
+        if all_agree(&o.der, parts(&o.der).spki).is_ok() {
+            verified += 1;
+        }
+    }
+    assert_eq!(verified, 497);
+}
+
+// ---- the demo PKI and generated inputs ----
+
+fn demo_pki(v: &dyn SignatureVerifier) {
     let root = demo("ca/root.cer");
     let ca2024 = demo("ca/smime-ca-2024.pem");
     let ca2019 = demo("ca/smime-ca-2019-expired.pem");
@@ -446,31 +624,36 @@ fn demo_pki() {
         ("carol", &carol, &ca2019),
     ] {
         assert_eq!(parts(cert).issuer, parts(issuer).subject, "{name}");
-        assert_eq!(check(cert, issuer, STRICT), Ok(vec![]), "{name}");
+        assert_eq!(check(v, cert, issuer, STRICT), Ok(vec![]), "{name}");
     }
     // Signed by someone else.
-    assert_eq!(reason(check(&alice, &root, DEFAULT)), Reason::BadSignature);
-    assert_eq!(reason(check(&carol, &bob, DEFAULT)), Reason::BadSignature);
+    assert_eq!(
+        reason(check(v, &alice, &root, DEFAULT)),
+        Reason::BadSignature
+    );
+    assert_eq!(
+        reason(check(v, &carol, &bob, DEFAULT)),
+        Reason::BadSignature
+    );
 }
 
-#[test]
-fn generated_inputs() {
+fn generated_inputs(v: &dyn SignatureVerifier) {
     let Some(dir) = shared("generated_inputs", "sst/inputs") else {
         return;
     };
     let ed = cert_file(&dir.join("gen-ed25519-selfsigned.der"));
     assert_eq!(algorithm_name(parts(&ed).algorithm), "id-Ed25519");
-    assert_eq!(check(&ed, &ed, STRICT), Ok(vec![]));
+    assert_eq!(check(v, &ed, &ed, STRICT), Ok(vec![]));
     let root = cert_file(&dir.join("gen-rsa2048-root-ca.der"));
     let leaf = cert_file(&dir.join("gen-p256-smime-leaf.der"));
-    assert_eq!(check(&root, &root, STRICT), Ok(vec![]));
-    assert_eq!(check(&leaf, &root, STRICT), Ok(vec![]));
+    assert_eq!(check(v, &root, &root, STRICT), Ok(vec![]));
+    assert_eq!(check(v, &leaf, &root, STRICT), Ok(vec![]));
     // Flipped bit in the Ed25519 signature.
     let p = parts(&ed);
     let mut s = p.signature.to_vec();
     s[0] ^= 0x01;
     assert_eq!(
-        reason(sig::DEFAULT.verify(p.spki, p.algorithm, p.tbs, &s, DEFAULT)),
+        reason(v.verify(p.spki, p.algorithm, p.tbs, &s, DEFAULT)),
         Reason::BadSignature
     );
 }
@@ -481,41 +664,43 @@ fn pkits(name: &str, dir: &Path) -> Vec<u8> {
     std::fs::read(dir.join(format!("{name}.crt"))).unwrap()
 }
 
-#[test]
-fn pkits_named_cases() {
+fn pkits_named_cases(v: &dyn SignatureVerifier) {
     let Some(dir) = shared("pkits_named_cases", "pkits/certs") else {
         return;
     };
     let ta = pkits("TrustAnchorRootCertificate", &dir);
-    assert_eq!(check(&ta, &ta, STRICT), Ok(vec![]));
+    assert_eq!(check(v, &ta, &ta, STRICT), Ok(vec![]));
     let good = pkits("GoodCACert", &dir);
-    assert_eq!(check(&good, &ta, STRICT), Ok(vec![]));
+    assert_eq!(check(v, &good, &ta, STRICT), Ok(vec![]));
     let bad = pkits("BadSignedCACert", &dir);
-    assert_eq!(reason(check(&bad, &ta, DEFAULT)), Reason::BadSignature);
+    assert_eq!(reason(check(v, &bad, &ta, DEFAULT)), Reason::BadSignature);
 
     // DSA: the DSA CA (RSA-signed), then DSA-1024 / SHA-1 signatures under it.
     let dsa_ca = pkits("DSACACert", &dir);
-    assert_eq!(check(&dsa_ca, &ta, STRICT), Ok(vec![]));
+    assert_eq!(check(v, &dsa_ca, &ta, STRICT), Ok(vec![]));
     let ee = pkits("ValidDSASignaturesTest4EE", &dir);
     assert_eq!(
-        check(&ee, &dsa_ca, DEFAULT),
+        check(v, &ee, &dsa_ca, DEFAULT),
         Ok(vec![Weakness::Sha1, Weakness::SmallKey(1024)])
     );
-    assert_eq!(reason(check(&ee, &dsa_ca, STRICT)), Reason::WeakAlgorithm);
+    assert_eq!(
+        reason(check(v, &ee, &dsa_ca, STRICT)),
+        Reason::WeakAlgorithm
+    );
     let bad_ee = pkits("InvalidDSASignatureTest6EE", &dir);
     assert_eq!(
-        reason(check(&bad_ee, &dsa_ca, DEFAULT)),
+        reason(check(v, &bad_ee, &dsa_ca, DEFAULT)),
         Reason::BadSignature
     );
 
     // Inherited parameters: the key alone is not usable ...
     let inherited = pkits("DSAParametersInheritedCACert", &dir);
     assert_eq!(
-        check(&inherited, &dsa_ca, DEFAULT),
+        check(v, &inherited, &dsa_ca, DEFAULT),
         Ok(vec![Weakness::Sha1, Weakness::SmallKey(1024)])
     );
     let ee5 = pkits("ValidDSAParameterInheritanceTest5EE", &dir);
-    let err = check(&ee5, &inherited, DEFAULT).unwrap_err();
+    let err = check(v, &ee5, &inherited, DEFAULT).unwrap_err();
     assert_eq!(err.reason, Reason::BadPublicKey);
     assert_eq!(err.detail, "DSA key without parameters");
     // ... but with the issuer's parameters put in (as the path validator does), it verifies.
@@ -529,15 +714,14 @@ fn pkits_named_cases() {
     .to_der()
     .unwrap();
     assert_eq!(
-        check_with(&ee5, &rebuilt, DEFAULT),
+        check_with(v, &ee5, &rebuilt, DEFAULT),
         Ok(vec![Weakness::Sha1, Weakness::SmallKey(1024)])
     );
 }
 
 /// Every PKITS certificate against every certificate whose subject is its issuer: each has one
 /// that verifies, except those PKITS signs badly on purpose.
-#[test]
-fn pkits_all() {
+fn pkits_all(v: &dyn SignatureVerifier) {
     let Some(dir) = shared("pkits_all", "pkits/certs") else {
         return;
     };
@@ -565,7 +749,7 @@ fn pkits_all() {
         }
         let results: Vec<_> = candidates
             .iter()
-            .map(|(_, issuer)| check(der, issuer, DEFAULT))
+            .map(|(_, issuer)| check(v, der, issuer, DEFAULT))
             .collect();
         let outcome = match results.iter().find(|r| r.is_ok()) {
             Some(_) => "verifies".to_string(),
@@ -621,7 +805,7 @@ fn pkits_all() {
 
 /// Checks the self-signature of every self-issued certificate in a store: outcome counts by
 /// "algorithm: outcome", and the number of certificates that are not self-issued.
-fn self_signatures(path: &Path) -> (BTreeMap<String, usize>, usize) {
+fn self_signatures(v: &dyn SignatureVerifier, path: &Path) -> (BTreeMap<String, usize>, usize) {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let objects = load_bytes(&name, &std::fs::read(path).unwrap()).unwrap();
     let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
@@ -634,7 +818,7 @@ fn self_signatures(path: &Path) -> (BTreeMap<String, usize>, usize) {
             continue;
         }
         let alg = algorithm_name(p.algorithm);
-        let outcome = match check(&o.der, &o.der, DEFAULT) {
+        let outcome = match check(v, &o.der, &o.der, DEFAULT) {
             Ok(w) if w.is_empty() => "verifies".to_string(),
             Ok(w) => {
                 let codes: Vec<_> = w.iter().map(|w| w.code()).collect();
@@ -645,7 +829,7 @@ fn self_signatures(path: &Path) -> (BTreeMap<String, usize>, usize) {
         // A signature with a leading zero octet still verifies with that octet dropped.
         if p.signature.first() == Some(&0) && alg.contains("RSA") && outcome.contains("verifies") {
             short_signatures += 1;
-            let r = sig::DEFAULT.verify(p.spki, p.algorithm, p.tbs, &p.signature[1..], DEFAULT);
+            let r = v.verify(p.spki, p.algorithm, p.tbs, &p.signature[1..], DEFAULT);
             assert!(r.is_ok(), "{alg}: {r:?}");
         }
         *outcomes.entry(format!("{alg}: {outcome}")).or_default() += 1;
@@ -672,13 +856,14 @@ fn self_signatures(path: &Path) -> (BTreeMap<String, usize>, usize) {
     (outcomes, not_self_issued)
 }
 
-#[test]
-fn windows_roots_self_signatures() {
+fn windows_roots_self_signatures(v: &dyn SignatureVerifier) {
     let Some(dir) = shared("windows_roots_self_signatures", "sst") else {
         return;
     };
-    let (outcomes, not_self_issued) =
-        self_signatures(&dir.join("windows-generateSSTFromWU-root-2025-08-29.sst"));
+    let (outcomes, not_self_issued) = self_signatures(
+        v,
+        &dir.join("windows-generateSSTFromWU-root-2025-08-29.sst"),
+    );
     assert_eq!(not_self_issued, 0);
     let count = |k: &str| outcomes.get(k).copied().unwrap_or(0);
     // The counts of the 2025-08-29 store.
@@ -703,8 +888,7 @@ fn windows_roots_self_signatures() {
 }
 
 /// The other Windows stores in the corpus (older root stores, the disallowed list).
-#[test]
-fn other_windows_stores_self_signatures() {
+fn other_windows_stores_self_signatures(v: &dyn SignatureVerifier) {
     let Some(dir) = shared("other_windows_stores_self_signatures", "sst") else {
         return;
     };
@@ -718,7 +902,7 @@ fn other_windows_stores_self_signatures() {
         .collect();
     files.sort();
     for f in files {
-        self_signatures(&f);
+        self_signatures(v, &f);
     }
 }
 
@@ -732,14 +916,15 @@ fn speed() {
         let p = parts(cert);
         let spki = parts(issuer).spki;
         let n = 1000;
-        let start = std::time::Instant::now();
-        for _ in 0..n {
-            sig::DEFAULT
-                .verify(spki, p.algorithm, p.tbs, p.signature, DEFAULT)
-                .unwrap();
+        for (provider, v) in providers() {
+            let start = std::time::Instant::now();
+            for _ in 0..n {
+                v.verify(spki, p.algorithm, p.tbs, p.signature, DEFAULT)
+                    .unwrap();
+            }
+            let us = start.elapsed().as_secs_f64() * 1e6 / f64::from(n);
+            println!("{what}, {provider}: {us:.1} µs/verify");
         }
-        let us = start.elapsed().as_secs_f64() * 1e6 / f64::from(n);
-        println!("{what}: {us:.1} µs/verify");
     };
     time(
         "rsa-2048 sha-256 (demo alice)",

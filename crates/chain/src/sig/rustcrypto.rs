@@ -1,4 +1,5 @@
-//! The default [`SignatureVerifier`]: pure Rust over the RustCrypto crates.
+//! The pure-Rust [`SignatureVerifier`] over the RustCrypto crates (the default without the
+//! `ring` feature, and the fallback of `sig::Ring` for what ring does not do).
 //!
 //! | signature algorithm | key (SPKI) | hashes |
 //! | --- | --- | --- |
@@ -13,7 +14,8 @@
 //! shorter than the modulus (a leading zero octet dropped) are left-padded, as OpenSSL and
 //! CryptoAPI do.
 //!
-//! Policy ([`AlgorithmPolicy`]) is applied before any public-key arithmetic, from the algorithm
+//! Policy ([`AlgorithmPolicy`], in the front half every provider shares) is applied before any
+//! public-key arithmetic, from the algorithm
 //! identifier and the key alone: MD2/MD4/MD5, RSA keys under 1024 bits and DSA keys under 1024
 //! bits are always [`Reason::WeakAlgorithm`]; SHA-1 and RSA/DSA keys under 2048 bits are
 //! accepted with a [`Weakness`] by default and rejected under [`AlgorithmPolicy::STRICT`]. RSA
@@ -24,15 +26,18 @@ use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use const_oid::ObjectIdentifier;
-use der::asn1::{AnyRef, UintRef};
-use der::{Decode, Encode, Header, Length, Reader, SliceReader, Tag, TagMode, TagNumber, Tagged};
+use der::asn1::AnyRef;
+use der::{Decode, Encode, Header, Length, Tag};
 use signature::hazmat::PrehashVerifier;
-use spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
+use spki::AlgorithmIdentifierRef;
 
+use super::front::{
+    self, Curve, DsaOp, Hash, MIN_BITS, Op, RSA_MAX_BITS, RsaOp, RsaPadding, bad_key, bit_len,
+};
 use super::{AlgorithmPolicy, SignatureVerifier, Weakness, invalid};
 use crate::reason::{Invalid, Reason};
 
-/// The default signature verification provider: pure Rust over RustCrypto (`rsa`, `p256`,
+/// The pure-Rust signature verification provider over RustCrypto (`rsa`, `p256`,
 /// `p384`, `p521`, `ed25519-dalek`, `dsa`). See the [module documentation](self) for what it
 /// supports.
 ///
@@ -50,401 +55,11 @@ use crate::reason::{Invalid, Reason};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct RustCrypto;
 
-// ---- object identifiers ----
-
-const fn oid(s: &str) -> ObjectIdentifier {
-    ObjectIdentifier::new_unwrap(s)
-}
-
-// Hash functions.
-const ID_SHA1: ObjectIdentifier = oid("1.3.14.3.2.26");
-const ID_SHA224: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.4");
-const ID_SHA256: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.1");
-const ID_SHA384: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.2");
-const ID_SHA512: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.3");
-
-// RSA (PKCS #1, RFC 8017 / RFC 4055) and the OIW variants.
-const RSA_ENCRYPTION: ObjectIdentifier = oid("1.2.840.113549.1.1.1");
-const MD2_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.2");
-const MD4_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.3");
-const MD5_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.4");
-const SHA1_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.5");
-const ID_MGF1: ObjectIdentifier = oid("1.2.840.113549.1.1.8");
-const ID_RSASSA_PSS: ObjectIdentifier = oid("1.2.840.113549.1.1.10");
-const SHA256_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.11");
-const SHA384_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.12");
-const SHA512_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.13");
-const SHA224_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.14");
-const OIW_MD4_WITH_RSA: ObjectIdentifier = oid("1.3.14.3.2.2");
-const OIW_MD5_WITH_RSA: ObjectIdentifier = oid("1.3.14.3.2.3");
-const OIW_MD2_WITH_RSA_SIGNATURE: ObjectIdentifier = oid("1.3.14.3.2.24");
-const OIW_MD4_WITH_RSA_ENCRYPTION: ObjectIdentifier = oid("1.3.14.3.2.4");
-const OIW_MD5_WITH_RSA_SIGNATURE: ObjectIdentifier = oid("1.3.14.3.2.25");
-const OIW_SHA1_WITH_RSA: ObjectIdentifier = oid("1.3.14.3.2.29");
-
-// ECDSA (RFC 5758, RFC 5480).
-const ID_EC_PUBLIC_KEY: ObjectIdentifier = oid("1.2.840.10045.2.1");
-const ECDSA_WITH_SHA1: ObjectIdentifier = oid("1.2.840.10045.4.1");
-const ECDSA_WITH_SHA224: ObjectIdentifier = oid("1.2.840.10045.4.3.1");
-const ECDSA_WITH_SHA256: ObjectIdentifier = oid("1.2.840.10045.4.3.2");
-const ECDSA_WITH_SHA384: ObjectIdentifier = oid("1.2.840.10045.4.3.3");
-const ECDSA_WITH_SHA512: ObjectIdentifier = oid("1.2.840.10045.4.3.4");
-const SECP256R1: ObjectIdentifier = oid("1.2.840.10045.3.1.7");
-const SECP384R1: ObjectIdentifier = oid("1.3.132.0.34");
-const SECP521R1: ObjectIdentifier = oid("1.3.132.0.35");
-
-// EdDSA (RFC 8410).
-const ID_ED25519: ObjectIdentifier = oid("1.3.101.112");
-
-// DSA (RFC 3279, RFC 5758) and the OIW variant.
-const ID_DSA: ObjectIdentifier = oid("1.2.840.10040.4.1");
-const DSA_WITH_SHA1: ObjectIdentifier = oid("1.2.840.10040.4.3");
-const OIW_DSA_WITH_SHA1: ObjectIdentifier = oid("1.3.14.3.2.27");
-const DSA_WITH_SHA224: ObjectIdentifier = oid("2.16.840.1.101.3.4.3.1");
-const DSA_WITH_SHA256: ObjectIdentifier = oid("2.16.840.1.101.3.4.3.2");
-
-/// RSA moduli above this many bits are refused (bounds the work an input can ask for).
-const RSA_MAX_BITS: usize = 16384;
-/// RSA and DSA keys under this many bits are always rejected.
-const MIN_BITS: usize = 1024;
-/// RSA and DSA keys under this many bits are weak (rejected by the strict policy).
-const STRONG_BITS: usize = 2048;
-
-// ---- hashes ----
-
-/// A hash function used by a signature algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Hash {
-    Sha1,
-    Sha224,
-    Sha256,
-    Sha384,
-    Sha512,
-}
-
-/// A hash value (up to 64 octets) on the stack.
-struct HashValue {
-    bytes: [u8; 64],
-    len: usize,
-}
-
-impl HashValue {
-    fn as_slice(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or_default()
-    }
-}
-
-impl Hash {
-    const ALL: [Hash; 5] = [
-        Hash::Sha1,
-        Hash::Sha224,
-        Hash::Sha256,
-        Hash::Sha384,
-        Hash::Sha512,
-    ];
-
-    /// The hash algorithm's OID (as in a DigestInfo or RSASSA-PSS parameters).
-    fn oid(self) -> ObjectIdentifier {
-        match self {
-            Hash::Sha1 => ID_SHA1,
-            Hash::Sha224 => ID_SHA224,
-            Hash::Sha256 => ID_SHA256,
-            Hash::Sha384 => ID_SHA384,
-            Hash::Sha512 => ID_SHA512,
-        }
-    }
-
-    fn from_oid(oid: &ObjectIdentifier) -> Option<Hash> {
-        Hash::ALL.into_iter().find(|h| h.oid() == *oid)
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Hash::Sha1 => "sha-1",
-            Hash::Sha224 => "sha-224",
-            Hash::Sha256 => "sha-256",
-            Hash::Sha384 => "sha-384",
-            Hash::Sha512 => "sha-512",
-        }
-    }
-
-    fn index(self) -> usize {
-        match self {
-            Hash::Sha1 => 0,
-            Hash::Sha224 => 1,
-            Hash::Sha256 => 2,
-            Hash::Sha384 => 3,
-            Hash::Sha512 => 4,
-        }
-    }
-
-    fn output_len(self) -> usize {
-        match self {
-            Hash::Sha1 => 20,
-            Hash::Sha224 => 28,
-            Hash::Sha256 => 32,
-            Hash::Sha384 => 48,
-            Hash::Sha512 => 64,
-        }
-    }
-
-    fn digest(self, message: &[u8]) -> HashValue {
-        use sha2::Digest;
-        fn fill(out: &mut HashValue, value: &[u8]) {
-            if let Some(slot) = out.bytes.get_mut(..value.len()) {
-                slot.copy_from_slice(value);
-                out.len = value.len();
-            }
-        }
-        let mut out = HashValue {
-            bytes: [0; 64],
-            len: 0,
-        };
-        match self {
-            Hash::Sha1 => fill(&mut out, &sha1::Sha1::digest(message)),
-            Hash::Sha224 => fill(&mut out, &sha2::Sha224::digest(message)),
-            Hash::Sha256 => fill(&mut out, &sha2::Sha256::digest(message)),
-            Hash::Sha384 => fill(&mut out, &sha2::Sha384::digest(message)),
-            Hash::Sha512 => fill(&mut out, &sha2::Sha512::digest(message)),
-        }
-        out
-    }
-}
-
-// ---- signature algorithms ----
-
-/// RSASSA-PSS parameters (RFC 4055), as far as they matter here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct PssParams {
-    /// The message hash; the MGF1 hash is the same (anything else is refused).
-    hash: Hash,
-    /// The salt length in octets.
-    salt_len: usize,
-}
-
-/// What a signature AlgorithmIdentifier asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Scheme {
-    RsaPkcs1(Hash),
-    RsaPss(PssParams),
-    Ecdsa(Hash),
-    Ed25519,
-    Dsa(Hash),
-}
-
-impl Scheme {
-    fn hash(self) -> Option<Hash> {
-        match self {
-            Scheme::RsaPkcs1(h) | Scheme::Ecdsa(h) | Scheme::Dsa(h) => Some(h),
-            Scheme::RsaPss(p) => Some(p.hash),
-            Scheme::Ed25519 => None,
-        }
-    }
-}
-
-/// Parameters that carry no information: absent, or NULL.
-fn absent_or_null(params: Option<AnyRef<'_>>) -> bool {
-    params.is_none_or(|p| p.tag() == Tag::Null && p.value().is_empty())
-}
-
-/// Reads a signature AlgorithmIdentifier.
-fn scheme(algorithm: &[u8]) -> Result<Scheme, Invalid> {
-    let alg = AlgorithmIdentifierRef::from_der(algorithm).map_err(|e| {
-        invalid(
-            Reason::UnsupportedAlgorithm,
-            format!("signature algorithm identifier does not decode: {e}"),
-        )
-    })?;
-    let oid = alg.oid;
-    let plain = |scheme: Scheme| {
-        if absent_or_null(alg.parameters) {
-            Ok(scheme)
-        } else {
-            Err(invalid(
-                Reason::UnsupportedAlgorithm,
-                format!("signature algorithm {oid} with unexpected parameters"),
-            ))
-        }
-    };
-    match oid {
-        MD2_WITH_RSA | OIW_MD2_WITH_RSA_SIGNATURE => Err(weak(oid, "md2")),
-        MD4_WITH_RSA | OIW_MD4_WITH_RSA | OIW_MD4_WITH_RSA_ENCRYPTION => Err(weak(oid, "md4")),
-        MD5_WITH_RSA | OIW_MD5_WITH_RSA | OIW_MD5_WITH_RSA_SIGNATURE => Err(weak(oid, "md5")),
-        SHA1_WITH_RSA | OIW_SHA1_WITH_RSA => plain(Scheme::RsaPkcs1(Hash::Sha1)),
-        SHA224_WITH_RSA => plain(Scheme::RsaPkcs1(Hash::Sha224)),
-        SHA256_WITH_RSA => plain(Scheme::RsaPkcs1(Hash::Sha256)),
-        SHA384_WITH_RSA => plain(Scheme::RsaPkcs1(Hash::Sha384)),
-        SHA512_WITH_RSA => plain(Scheme::RsaPkcs1(Hash::Sha512)),
-        ID_RSASSA_PSS => match alg.parameters {
-            Some(params) => pss_params(params)
-                .map(Scheme::RsaPss)
-                .map_err(|detail| invalid(Reason::UnsupportedAlgorithm, detail)),
-            None => Err(invalid(
-                Reason::UnsupportedAlgorithm,
-                format!("signature algorithm {oid} (rsassa-pss) without parameters"),
-            )),
-        },
-        ECDSA_WITH_SHA1 => plain(Scheme::Ecdsa(Hash::Sha1)),
-        ECDSA_WITH_SHA224 => plain(Scheme::Ecdsa(Hash::Sha224)),
-        ECDSA_WITH_SHA256 => plain(Scheme::Ecdsa(Hash::Sha256)),
-        ECDSA_WITH_SHA384 => plain(Scheme::Ecdsa(Hash::Sha384)),
-        ECDSA_WITH_SHA512 => plain(Scheme::Ecdsa(Hash::Sha512)),
-        ID_ED25519 => {
-            if alg.parameters.is_none() {
-                Ok(Scheme::Ed25519)
-            } else {
-                Err(invalid(
-                    Reason::UnsupportedAlgorithm,
-                    format!("signature algorithm {oid} (ed25519) with parameters"),
-                ))
-            }
-        }
-        DSA_WITH_SHA1 | OIW_DSA_WITH_SHA1 => plain(Scheme::Dsa(Hash::Sha1)),
-        DSA_WITH_SHA224 => plain(Scheme::Dsa(Hash::Sha224)),
-        DSA_WITH_SHA256 => plain(Scheme::Dsa(Hash::Sha256)),
-        _ => Err(invalid(
-            Reason::UnsupportedAlgorithm,
-            format!("signature algorithm {oid}"),
-        )),
-    }
-}
-
-fn weak(oid: ObjectIdentifier, hash: &str) -> Invalid {
-    invalid(
-        Reason::WeakAlgorithm,
-        format!("signature algorithm {oid} uses {hash}, which is always rejected"),
-    )
-}
-
-/// A hash AlgorithmIdentifier inside RSASSA-PSS parameters (parameters absent or NULL).
-fn pss_hash(alg: &AlgorithmIdentifierRef<'_>) -> Result<Hash, String> {
-    match Hash::from_oid(&alg.oid) {
-        Some(h) if absent_or_null(alg.parameters) => Ok(h),
-        Some(_) => Err(format!("rsassa-pss hash {} with parameters", alg.oid)),
-        None => Err(format!("rsassa-pss hash {} is not supported", alg.oid)),
-    }
-}
-
-/// Decodes RSASSA-PSS-params (RFC 4055 §3.1), defaults filled in. The error is the detail.
-fn pss_params(params: AnyRef<'_>) -> Result<PssParams, String> {
-    if params.tag() != Tag::Sequence {
-        return Err(format!(
-            "rsassa-pss parameters are a {}, not a sequence",
-            params.tag()
-        ));
-    }
-    let malformed = |e: der::Error| format!("rsassa-pss parameters do not decode: {e}");
-    let mut r = SliceReader::new(params.value()).map_err(malformed)?;
-    let hash: Option<AlgorithmIdentifierRef<'_>> = r
-        .context_specific(TagNumber(0), TagMode::Explicit)
-        .map_err(malformed)?;
-    let mgf: Option<AlgorithmIdentifierRef<'_>> = r
-        .context_specific(TagNumber(1), TagMode::Explicit)
-        .map_err(malformed)?;
-    let salt_len: Option<u32> = r
-        .context_specific(TagNumber(2), TagMode::Explicit)
-        .map_err(malformed)?;
-    let trailer: Option<u32> = r
-        .context_specific(TagNumber(3), TagMode::Explicit)
-        .map_err(malformed)?;
-    r.finish().map_err(malformed)?;
-
-    let hash = match hash {
-        Some(alg) => pss_hash(&alg)?,
-        None => Hash::Sha1,
-    };
-    let mgf_hash = match mgf {
-        None => Hash::Sha1,
-        Some(mgf) if mgf.oid == ID_MGF1 => {
-            let inner = mgf
-                .parameters
-                .ok_or("rsassa-pss mgf1 without a hash")?
-                .decode_as::<AlgorithmIdentifierRef<'_>>()
-                .map_err(malformed)?;
-            pss_hash(&inner)?
-        }
-        Some(mgf) => {
-            return Err(format!(
-                "rsassa-pss mask generation function {} is not supported",
-                mgf.oid
-            ));
-        }
-    };
-    if mgf_hash != hash {
-        return Err(format!(
-            "rsassa-pss with mgf1 hash {} differing from message hash {}",
-            mgf_hash.name(),
-            hash.name()
-        ));
-    }
-    let trailer = trailer.unwrap_or(1);
-    if trailer != 1 {
-        return Err(format!(
-            "rsassa-pss trailer field {trailer} (only 1 is defined)"
-        ));
-    }
-    let salt_len = usize::try_from(salt_len.unwrap_or(20))
-        .map_err(|_| "rsassa-pss salt length too large".to_string())?;
-    Ok(PssParams { hash, salt_len })
-}
-
-// ---- keys ----
-
-fn bad_key(detail: impl Into<String>) -> Invalid {
-    invalid(Reason::BadPublicKey, detail)
-}
-
-/// The bit length of a big-endian unsigned integer (leading zero octets allowed).
-fn bit_len(bytes: &[u8]) -> usize {
-    let mut rest = bytes;
-    while let [0, tail @ ..] = rest {
-        rest = tail;
-    }
-    match rest.first() {
-        Some(&first) => {
-            rest.len().saturating_mul(8) - usize::try_from(first.leading_zeros()).unwrap_or(0)
-        }
-        None => 0,
-    }
-}
-
 /// A big-endian unsigned integer as a `BoxedUint` of `precision` bits (`None` if it does not
 /// fit).
 fn boxed_uint(bytes: &[u8], precision: usize) -> Option<crypto_bigint::BoxedUint> {
     let precision = u32::try_from(precision).ok()?;
     crypto_bigint::BoxedUint::from_be_slice(bytes, precision).ok()
-}
-
-/// Applies the size policy to an RSA or DSA key of `bits` bits.
-fn key_size_policy(
-    kind: &str,
-    bits: usize,
-    policy: AlgorithmPolicy,
-    weaknesses: &mut Vec<Weakness>,
-) -> Result<(), Invalid> {
-    if bits < MIN_BITS {
-        return Err(invalid(
-            Reason::WeakAlgorithm,
-            format!("{kind} key of {bits} bits (under {MIN_BITS} is always rejected)"),
-        ));
-    }
-    if bits < STRONG_BITS {
-        if policy.strict {
-            return Err(invalid(
-                Reason::WeakAlgorithm,
-                format!("{kind} key of {bits} bits (the strict policy needs {STRONG_BITS})"),
-            ));
-        }
-        weaknesses.push(Weakness::SmallKey(u32::try_from(bits).unwrap_or(u32::MAX)));
-    }
-    Ok(())
-}
-
-/// The subjectPublicKey bits as octets (no unused bits).
-fn key_octets<'a>(spki: &SubjectPublicKeyInfoRef<'a>) -> Result<&'a [u8], Invalid> {
-    spki.subject_public_key
-        .as_bytes()
-        .ok_or_else(|| bad_key("subject public key has unused bits"))
 }
 
 // ---- RSA ----
@@ -482,59 +97,11 @@ fn digest_info_prefix(oid: ObjectIdentifier, hash_len: usize, null: bool) -> der
     Ok(prefix)
 }
 
-fn verify_rsa(
-    spki: &SubjectPublicKeyInfoRef<'_>,
-    scheme: Scheme,
-    hash: &[u8],
-    signature: &[u8],
-    policy: AlgorithmPolicy,
-    weaknesses: &mut Vec<Weakness>,
-) -> Result<(), Invalid> {
+/// The RSA back half: the key built (and cached), the signature checked.
+fn verify_rsa(op: &RsaOp<'_>, hash: &[u8], signature: &[u8]) -> Result<(), Invalid> {
     use rsa::traits::PublicKeyParts;
 
-    // Which RSA key: rsaEncryption, or id-RSASSA-PSS (PSS only, maybe restricted).
-    match spki.algorithm.oid {
-        RSA_ENCRYPTION => {
-            if !absent_or_null(spki.algorithm.parameters) {
-                return Err(bad_key("rsaEncryption key with parameters"));
-            }
-        }
-        ID_RSASSA_PSS => {
-            let Scheme::RsaPss(sig_params) = scheme else {
-                return Err(bad_key("rsassa-pss key used for a pkcs #1 v1.5 signature"));
-            };
-            if let Some(params) = spki.algorithm.parameters {
-                let key_params = pss_params(params).map_err(bad_key)?;
-                if key_params.hash != sig_params.hash || sig_params.salt_len < key_params.salt_len {
-                    return Err(bad_key(format!(
-                        "rsassa-pss key restricted to {} with salt length >= {}; signature uses {} \
-                         with salt length {}",
-                        key_params.hash.name(),
-                        key_params.salt_len,
-                        sig_params.hash.name(),
-                        sig_params.salt_len
-                    )));
-                }
-            }
-        }
-        other => {
-            return Err(bad_key(format!(
-                "rsa signature with a {other} key (rsaEncryption needed)"
-            )));
-        }
-    }
-
-    let (n, e) = rsa_public_key(key_octets(spki)?)
-        .map_err(|e| bad_key(format!("rsa public key does not decode: {e}")))?;
-    let bits = bit_len(n);
-    if bits > RSA_MAX_BITS {
-        return Err(bad_key(format!(
-            "rsa key of {bits} bits (over the {RSA_MAX_BITS}-bit limit)"
-        )));
-    }
-    key_size_policy("rsa", bits, policy, weaknesses)?;
-    let key = rsa_key(n, e)?;
-
+    let key = rsa_key(op.n, op.e)?;
     // A signature shorter than the modulus lost leading zero octets: put them back.
     let k = key.size();
     let padded;
@@ -549,7 +116,7 @@ fn verify_rsa(
         signature
     };
 
-    if let Scheme::RsaPss(p) = scheme
+    if let RsaPadding::Pss(p) = op.padding
         && p.salt_len > k
     {
         return Err(invalid(
@@ -560,8 +127,8 @@ fn verify_rsa(
             ),
         ));
     }
-    let ok = match scheme {
-        Scheme::RsaPkcs1(h) => {
+    let ok = match op.padding {
+        RsaPadding::Pkcs1(h) => {
             let prefixes = DIGEST_INFO_PREFIXES.get(h.index());
             prefixes.into_iter().flatten().flatten().any(|prefix| {
                 let padding = rsa::Pkcs1v15Sign {
@@ -571,7 +138,7 @@ fn verify_rsa(
                 key.verify(padding, hash, signature).is_ok()
             })
         }
-        Scheme::RsaPss(p) => {
+        RsaPadding::Pss(p) => {
             let salt = p.salt_len;
             match p.hash {
                 Hash::Sha1 => {
@@ -600,7 +167,6 @@ fn verify_rsa(
             }
             .is_ok()
         }
-        _ => false,
     };
     if ok {
         Ok(())
@@ -649,43 +215,9 @@ fn rsa_key(n: &[u8], e: &[u8]) -> Result<Arc<rsa::RsaPublicKey>, Invalid> {
     Ok(key)
 }
 
-/// `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }` (RFC 8017):
-/// the modulus and exponent, big-endian, without leading zeros.
-fn rsa_public_key(octets: &[u8]) -> der::Result<(&[u8], &[u8])> {
-    let mut r = SliceReader::new(octets)?;
-    let (n, e) = r.sequence(|r| Ok::<_, der::Error>((UintRef::decode(r)?, UintRef::decode(r)?)))?;
-    r.finish()?;
-    Ok((n.as_bytes(), e.as_bytes()))
-}
-
 // ---- ECDSA ----
 
-fn verify_ecdsa(
-    spki: &SubjectPublicKeyInfoRef<'_>,
-    hash: &[u8],
-    signature: &[u8],
-) -> Result<(), Invalid> {
-    if spki.algorithm.oid != ID_EC_PUBLIC_KEY {
-        return Err(bad_key(format!(
-            "ecdsa signature with a {} key (id-ecPublicKey needed)",
-            spki.algorithm.oid
-        )));
-    }
-    let params = spki
-        .algorithm
-        .parameters
-        .ok_or_else(|| bad_key("ec key without a named curve"))?;
-    if params.tag() == Tag::Sequence {
-        return Err(invalid(
-            Reason::UnsupportedAlgorithm,
-            "ec key with explicit curve parameters (only named curves are supported)",
-        ));
-    }
-    let curve = params
-        .decode_as::<ObjectIdentifier>()
-        .map_err(|e| bad_key(format!("ec key curve does not decode: {e}")))?;
-    let point = key_octets(spki)?;
-
+fn verify_ecdsa(curve: Curve, point: &[u8], hash: &[u8], signature: &[u8]) -> Result<(), Invalid> {
     macro_rules! ecdsa_verify {
         ($curve:ident) => {{
             let key = $curve::ecdsa::VerifyingKey::from_sec1_bytes(point).map_err(|_| {
@@ -702,15 +234,9 @@ fn verify_ecdsa(
     }
 
     let ok = match curve {
-        SECP256R1 => ecdsa_verify!(p256),
-        SECP384R1 => ecdsa_verify!(p384),
-        SECP521R1 => ecdsa_verify!(p521),
-        other => {
-            return Err(invalid(
-                Reason::UnsupportedAlgorithm,
-                format!("ec curve {other} (p-256, p-384 and p-521 are supported)"),
-            ));
-        }
+        Curve::P256 => ecdsa_verify!(p256),
+        Curve::P384 => ecdsa_verify!(p384),
+        Curve::P521 => ecdsa_verify!(p521),
     };
     if ok {
         Ok(())
@@ -724,20 +250,7 @@ fn verify_ecdsa(
 
 // ---- Ed25519 ----
 
-fn verify_ed25519(
-    spki: &SubjectPublicKeyInfoRef<'_>,
-    message: &[u8],
-    signature: &[u8],
-) -> Result<(), Invalid> {
-    if spki.algorithm.oid != ID_ED25519 || spki.algorithm.parameters.is_some() {
-        return Err(bad_key(format!(
-            "ed25519 signature with a {} key (id-Ed25519 without parameters needed)",
-            spki.algorithm.oid
-        )));
-    }
-    let key: &[u8; 32] = key_octets(spki)?
-        .try_into()
-        .map_err(|_| bad_key("ed25519 public key is not 32 octets"))?;
+fn verify_ed25519(key: &[u8; 32], message: &[u8], signature: &[u8]) -> Result<(), Invalid> {
     let key = ed25519_dalek::VerifyingKey::from_bytes(key)
         .map_err(|_| bad_key("ed25519 public key point is invalid"))?;
     let sig: &[u8; 64] = signature
@@ -750,56 +263,15 @@ fn verify_ed25519(
 
 // ---- DSA ----
 
-/// The DSA (L, N) sizes FIPS 186-4 defines (the `dsa` crate's).
-const DSA_SIZES: [(usize, usize); 4] = [(1024, 160), (2048, 224), (2048, 256), (3072, 256)];
-
 /// The precision the `dsa` crate expects for an integer of `bits` bits: whole 64-bit limbs.
 fn limb_aligned(bits: usize) -> usize {
     bits.div_ceil(64).saturating_mul(64)
 }
 
-fn verify_dsa(
-    spki: &SubjectPublicKeyInfoRef<'_>,
-    hash: &[u8],
-    signature: &[u8],
-    policy: AlgorithmPolicy,
-    weaknesses: &mut Vec<Weakness>,
-) -> Result<(), Invalid> {
-    if spki.algorithm.oid != ID_DSA {
-        return Err(bad_key(format!(
-            "dsa signature with a {} key (id-dsa needed)",
-            spki.algorithm.oid
-        )));
-    }
-    // Absent (or NULL) parameters are inherited from the issuer (RFC 3279 §2.3.2): the
-    // caller puts them in.
-    let params = match spki.algorithm.parameters {
-        Some(params) if params.tag() != Tag::Null => params,
-        _ => return Err(bad_key("DSA key without parameters")),
-    };
-    let (p, q, g) =
-        dss_parms(params).map_err(|e| bad_key(format!("dsa parameters do not decode: {e}")))?;
-    let y = UintRef::from_der(key_octets(spki)?)
-        .map_err(|e| bad_key(format!("dsa public key does not decode: {e}")))?
-        .as_bytes();
-
-    let (l, n) = (bit_len(p), bit_len(q));
-    if l < MIN_BITS {
-        // Always rejected, whatever the size of q.
-        return Err(invalid(
-            Reason::WeakAlgorithm,
-            format!("dsa key of {l} bits (under {MIN_BITS} is always rejected)"),
-        ));
-    }
-    if !DSA_SIZES.contains(&(l, n)) {
-        return Err(invalid(
-            Reason::UnsupportedAlgorithm,
-            format!(
-                "dsa key size l={l} n={n} (1024/160, 2048/224, 2048/256, 3072/256 are supported)"
-            ),
-        ));
-    }
-    key_size_policy("dsa", l, policy, weaknesses)?;
+fn verify_dsa(op: &DsaOp<'_>, hash: &[u8], signature: &[u8]) -> Result<(), Invalid> {
+    let DsaOp {
+        p, q, g, y, l, n, ..
+    } = *op;
     if bit_len(g) > l || bit_len(y) > l {
         return Err(bad_key("dsa g or y larger than p"));
     }
@@ -836,20 +308,24 @@ fn verify_dsa(
         .map_err(|_| invalid(Reason::BadSignature, "dsa signature does not verify"))
 }
 
-/// `Dss-Parms ::= SEQUENCE { p INTEGER, q INTEGER, g INTEGER }` (RFC 3279).
-fn dss_parms<'a>(params: AnyRef<'a>) -> der::Result<(&'a [u8], &'a [u8], &'a [u8])> {
-    if params.tag() != Tag::Sequence {
-        return Err(params.tag().unexpected_error(Some(Tag::Sequence)).into());
-    }
-    let mut r = SliceReader::new(params.value())?;
-    let p = UintRef::decode(&mut r)?;
-    let q = UintRef::decode(&mut r)?;
-    let g = UintRef::decode(&mut r)?;
-    r.finish()?;
-    Ok((p.as_bytes(), q.as_bytes(), g.as_bytes()))
-}
-
 // ---- the provider ----
+
+/// The RustCrypto back half for a prepared operation (also the fallback of the other
+/// providers for what they do not do themselves).
+pub(super) fn verify_op(op: &Op<'_>, message: &[u8], signature: &[u8]) -> Result<(), Invalid> {
+    match op {
+        Op::Rsa(rsa) => verify_rsa(
+            rsa,
+            rsa.padding.hash().digest(message).as_slice(),
+            signature,
+        ),
+        Op::Ecdsa { curve, hash, point } => {
+            verify_ecdsa(*curve, point, hash.digest(message).as_slice(), signature)
+        }
+        Op::Ed25519 { key } => verify_ed25519(key, message, signature),
+        Op::Dsa(dsa) => verify_dsa(dsa, dsa.hash.digest(message).as_slice(), signature),
+    }
+}
 
 impl SignatureVerifier for RustCrypto {
     fn verify(
@@ -860,47 +336,19 @@ impl SignatureVerifier for RustCrypto {
         signature: &[u8],
         policy: AlgorithmPolicy,
     ) -> Result<Vec<Weakness>, Invalid> {
-        let scheme = scheme(algorithm)?;
-        let mut weaknesses = Vec::new();
-        if scheme.hash() == Some(Hash::Sha1) {
-            if policy.strict {
-                return Err(invalid(
-                    Reason::WeakAlgorithm,
-                    "sha-1 signature (rejected by the strict policy)",
-                ));
-            }
-            weaknesses.push(Weakness::Sha1);
-        }
-        let spki = SubjectPublicKeyInfoRef::from_der(spki)
-            .map_err(|e| bad_key(format!("subject public key info does not decode: {e}")))?;
-        match scheme {
-            Scheme::RsaPkcs1(h) | Scheme::RsaPss(PssParams { hash: h, .. }) => {
-                let hash = h.digest(message);
-                verify_rsa(
-                    &spki,
-                    scheme,
-                    hash.as_slice(),
-                    signature,
-                    policy,
-                    &mut weaknesses,
-                )?;
-            }
-            Scheme::Ecdsa(h) => {
-                let hash = h.digest(message);
-                verify_ecdsa(&spki, hash.as_slice(), signature)?;
-            }
-            Scheme::Ed25519 => verify_ed25519(&spki, message, signature)?,
-            Scheme::Dsa(h) => {
-                let hash = h.digest(message);
-                verify_dsa(&spki, hash.as_slice(), signature, policy, &mut weaknesses)?;
-            }
-        }
-        Ok(weaknesses)
+        let prepared = front::prepare(spki, algorithm, policy)?;
+        verify_op(&prepared.op, message, signature)?;
+        Ok(prepared.weaknesses)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use der::Tag;
+    use der::asn1::UintRef;
+    use spki::SubjectPublicKeyInfoRef;
+
+    use super::super::front::*;
     use super::*;
 
     #[test]
