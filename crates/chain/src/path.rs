@@ -856,7 +856,8 @@ impl<'a> Validator<'a> {
             s.options.algorithms,
         ) {
             Ok(w) => {
-                self.verified
+                self.root()
+                    .verified
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .insert(key, w.clone());

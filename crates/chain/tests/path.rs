@@ -471,6 +471,40 @@ fn signatures_are_verified_once_across_threads() {
     assert_eq!(counting.0.load(Ordering::Relaxed), before);
 }
 
+/// Certificates and CRLs added per message (`with_extra`) are used for that message only, and
+/// share the parent's signature cache: the CA carried by every message is verified once.
+#[test]
+fn extra_certificates_share_the_signature_cache() {
+    let anchors = [TrustAnchor::new(root())];
+    let counting = Counting(AtomicUsize::new(0));
+    let validator = Validator::new(&anchors, &[], &[], &counting);
+    let carried = [ca2024()];
+    let (a, b) = (alice(), bob());
+    assert_eq!(
+        reason(
+            validator
+                .verify(&a, &smime("alice@contoso.example", NOW))
+                .map(|p| { p.path.into_iter().map(|c| c.subject).collect() })
+        ),
+        Reason::UnknownIssuer
+    );
+    for _ in 0..10 {
+        let message = validator.with_extra(&carried, &[]);
+        message
+            .verify(&a, &smime("alice@contoso.example", NOW))
+            .unwrap();
+        message
+            .verify(&b, &smime("bob@contoso.example", NOW))
+            .unwrap();
+        assert_eq!(message.anchors().len(), 1);
+        assert_eq!(message.intermediates().count(), 1);
+    }
+    // alice←CA, bob←CA, CA←root: three checks for twenty validations.
+    assert_eq!(counting.0.load(Ordering::Relaxed), 3);
+    // The parent itself did not gain the carried CA.
+    assert_eq!(validator.intermediates().count(), 0);
+}
+
 #[test]
 fn validator_is_sync_and_send() {
     fn is_sync<T: Sync + Send>() {}
