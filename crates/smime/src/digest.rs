@@ -123,27 +123,18 @@ pub(crate) enum Form {
 
 /// Whether `bytes` has an LF not preceded by CR (so its canonical form differs).
 pub(crate) fn has_bare_lf(bytes: &[u8]) -> bool {
-    let mut prev = 0u8;
-    for &b in bytes {
-        if b == b'\n' && prev != b'\r' {
-            return true;
-        }
-        prev = b;
-    }
-    false
+    memchr::memchr_iter(b'\n', bytes).any(|i| i == 0 || bytes.get(i - 1) != Some(&b'\r'))
 }
 
 /// Feeds the canonical form of `bytes` to `sink` in chunks, without copying the content.
 pub(crate) fn canonical_chunks(bytes: &[u8], mut sink: impl FnMut(&[u8])) {
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes.get(i) == Some(&b'\n') && (i == 0 || bytes.get(i - 1) != Some(&b'\r')) {
+    for i in memchr::memchr_iter(b'\n', bytes) {
+        if i == 0 || bytes.get(i - 1) != Some(&b'\r') {
             sink(bytes.get(start..i).unwrap_or_default());
             sink(b"\r\n");
             start = i + 1;
         }
-        i += 1;
     }
     sink(bytes.get(start..).unwrap_or_default());
 }

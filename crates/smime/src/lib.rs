@@ -279,24 +279,20 @@ fn from_address(mail: &mailparse::ParsedMail<'_>) -> Option<String> {
     })
 }
 
-/// How many times `multipart/` occurs, ASCII case ignored (a bound on MIME nesting).
+/// How many times `multipart/` occurs, ASCII case ignored (a bound on MIME nesting); counting
+/// stops past `limit`.
 fn count_multiparts(bytes: &[u8], limit: usize) -> usize {
-    const NEEDLE: &[u8] = b"multipart/";
+    const REST: &[u8] = b"ultipart/";
     let mut n = 0;
-    let mut i = 0;
-    while i + NEEDLE.len() <= bytes.len() {
-        if bytes.get(i).is_some_and(|b| b | 0x20 == b'm')
-            && bytes
-                .get(i..i + NEEDLE.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(NEEDLE))
+    for i in memchr::memchr2_iter(b'm', b'M', bytes) {
+        if bytes
+            .get(i + 1..i + 1 + REST.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(REST))
         {
             n += 1;
             if n > limit {
-                return n;
+                break;
             }
-            i += NEEDLE.len();
-        } else {
-            i += 1;
         }
     }
     n

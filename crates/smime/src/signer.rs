@@ -64,8 +64,27 @@ fn fail(code: &'static str, message: impl Into<String>) -> Failure {
     }
 }
 
-/// The name of an algorithm OID.
+/// The name of an algorithm OID: the common ones from a table (the OID database is searched
+/// linearly), others from the database, else the dotted form.
 pub(crate) fn oid_name(o: &ObjectIdentifier) -> String {
+    const COMMON: &[(ObjectIdentifier, &str)] = &[
+        (oid("1.2.840.113549.1.1.1"), "rsaEncryption"),
+        (oid("1.2.840.113549.1.1.5"), "sha1WithRSAEncryption"),
+        (oid("1.2.840.113549.1.1.10"), "id-RSASSA-PSS"),
+        (oid("1.2.840.113549.1.1.11"), "sha256WithRSAEncryption"),
+        (oid("1.2.840.113549.1.1.12"), "sha384WithRSAEncryption"),
+        (oid("1.2.840.113549.1.1.13"), "sha512WithRSAEncryption"),
+        (oid("1.2.840.10045.2.1"), "id-ecPublicKey"),
+        (oid("1.2.840.10045.4.3.2"), "ecdsa-with-SHA256"),
+        (oid("1.2.840.10045.4.3.3"), "ecdsa-with-SHA384"),
+        (oid("1.2.840.10045.4.3.4"), "ecdsa-with-SHA512"),
+        (oid("1.3.101.112"), "id-Ed25519"),
+        (oid("1.2.840.10040.4.1"), "id-dsa"),
+        (oid("1.2.840.113549.1.7.1"), "id-data"),
+    ];
+    if let Some((_, name)) = COMMON.iter().find(|(known, _)| known == o) {
+        return (*name).to_owned();
+    }
     const_oid::db::DB
         .by_oid(o)
         .map_or_else(|| o.to_string(), str::to_owned)
