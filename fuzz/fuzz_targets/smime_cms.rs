@@ -3,29 +3,21 @@
 //! content, to exercise canonicalisation). Never panics.
 #![no_main]
 
-use std::sync::OnceLock;
+#[path = "smime_common.rs"]
+mod common;
 
 use libfuzzer_sys::fuzz_target;
-use smimetrust_chain::path::{TrustAnchor, Validator};
-use smimetrust_chain::Certificate;
+use smimetrust_chain::path::Validator;
 use smimetrust_smime::{Options, Verifier};
 
-const TRUST: &str = include_str!("../../fixtures/smime/pki/trust.pem");
-
-fn anchors() -> &'static [TrustAnchor] {
-    static ANCHORS: OnceLock<Vec<TrustAnchor>> = OnceLock::new();
-    ANCHORS.get_or_init(|| {
-        let (_, der) = pem_rfc7468::decode_vec(TRUST.as_bytes()).unwrap_or_default();
-        vec![TrustAnchor::new(Certificate::from_der(der))]
-    })
-}
-
 fuzz_target!(|data: &[u8]| {
-    let validator = Validator::new(anchors(), &[], &[], smimetrust_chain::sig::default_verifier());
-    let verifier = Verifier::new(
-        &validator,
-        Options::at(time::macros::datetime!(2026-06-01 00:00 UTC)),
+    let validator = Validator::new(
+        common::anchors(),
+        &[],
+        &[],
+        smimetrust_chain::sig::default_verifier(),
     );
+    let verifier = Verifier::new(&validator, Options::at(common::AT));
     let _ = verifier.verify_cms(data, None);
     let content: &[u8] = if data.first().is_some_and(|b| b & 1 == 1) {
         b"Content-Type: text/plain\n\nhello\n"

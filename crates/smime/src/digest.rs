@@ -1,11 +1,9 @@
 //! Message digests (SHA-1 to SHA-512) and the CRLF canonical form of MIME content.
 
 use const_oid::ObjectIdentifier;
-use sha2::Digest as _;
 
-const fn oid(s: &str) -> ObjectIdentifier {
-    ObjectIdentifier::new_unwrap(s)
-}
+use crate::oid;
+use sha2::Digest as _;
 
 const ID_SHA1: ObjectIdentifier = oid("1.3.14.3.2.26");
 const ID_SHA224: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.4");

@@ -156,6 +156,11 @@ impl std::fmt::Debug for Verifier<'_> {
     }
 }
 
+/// An object identifier from its dotted form, at compile time.
+pub(crate) const fn oid(s: &str) -> const_oid::ObjectIdentifier {
+    const_oid::ObjectIdentifier::new_unwrap(s)
+}
+
 /// What one verification has found so far.
 struct State {
     layers: Vec<Layer>,
@@ -476,17 +481,8 @@ impl<'v> Verifier<'v> {
                 let body = mail.get_body_raw().map_err(|e| {
                     Error::mime(format!("the pkcs7-mime body does not decode: {e}"))
                 })?;
-                let ci = cms::content_info(&body)?;
-                if ci.content_type == cms::ID_ENVELOPED_DATA
-                    || ci.content_type == cms::ID_AUTH_ENVELOPED_DATA
-                {
-                    state.layers.push(Layer {
-                        kind: LayerKind::Encrypted,
-                        status: Status::Encrypted,
-                        code: None,
-                    });
-                    return Ok(());
-                }
+                // Enveloped-data is told from signed-data by the CMS content type, not by the
+                // smime-type parameter (often missing): see `signed_layer`.
                 let smime_type = mail
                     .ctype
                     .params

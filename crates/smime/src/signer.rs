@@ -2,6 +2,8 @@
 //! the certificate.
 
 use const_oid::ObjectIdentifier;
+
+use crate::oid;
 use der::{Decode, Encode};
 use smimetrust_chain::sig::Weakness;
 use smimetrust_chain::{Certificate, Reason, Validator};
@@ -11,10 +13,6 @@ use crate::cms::{self, SignedData, SignerInfo};
 use crate::digest::{DigestAlg, Form, Lookup};
 use crate::report::{ChainEntry, SignerReport, Status, Warning};
 use crate::{CertIndex, Options};
-
-const fn oid(s: &str) -> ObjectIdentifier {
-    ObjectIdentifier::new_unwrap(s)
-}
 
 const CONTENT_TYPE: ObjectIdentifier = oid("1.2.840.113549.1.9.3");
 const MESSAGE_DIGEST: ObjectIdentifier = oid("1.2.840.113549.1.9.4");
