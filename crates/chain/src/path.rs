@@ -378,6 +378,9 @@ pub(crate) enum Candidate {
 /// certificate colliding with one a CA signed would otherwise inherit its verified signature.
 type SigKey = (u8, [u8; 32], [u8; 32], bool);
 
+/// Verified signatures kept at most (about 100 bytes each).
+const SIGNATURE_CACHE: usize = 1 << 16;
+
 /// Builds and validates certification paths; see the [module docs](self).
 ///
 /// Construction indexes the pool by subject name once; [`verify`](Validator::verify) can then
@@ -856,11 +859,18 @@ impl<'a> Validator<'a> {
             s.options.algorithms,
         ) {
             Ok(w) => {
-                self.root()
+                let mut cache = self
+                    .root()
                     .verified
                     .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(key, w.clone());
+                    .unwrap_or_else(PoisonError::into_inner);
+                // Bounded: one entry per distinct signed certificate or CRL, and a run over
+                // millions of messages signs millions of leaves. Emptied when full (the
+                // intermediates' entries come back at the cost of one verification each).
+                if cache.len() >= SIGNATURE_CACHE {
+                    cache.clear();
+                }
+                cache.insert(key, w.clone());
                 Ok(w)
             }
             Err(mut e) => {

@@ -102,13 +102,15 @@ fn sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
                 .extension()
                 .map(|e| e.to_string_lossy().to_ascii_lowercase());
             match ext {
-                Some(e) if EXTENSIONS.contains(&e.as_str()) => out.push(classify(path)),
+                // Named as mail: no need to look inside before verifying.
+                Some(e) if e == "mbox" => out.push(Source::Mbox(path)),
+                Some(e) if EXTENSIONS.contains(&e.as_str()) => out.push(Source::File(path)),
                 Some(_) => {}
-                None => {
-                    if peek(&path, 512).is_ok_and(|h| starts_like_message(&h)) {
-                        out.push(classify(path));
-                    }
-                }
+                None => match peek(&path, 512) {
+                    Ok(head) if mbox::is_mbox(&head) => out.push(Source::Mbox(path)),
+                    Ok(head) if starts_like_message(&head) => out.push(Source::File(path)),
+                    _ => {}
+                },
             }
         }
     }

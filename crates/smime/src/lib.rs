@@ -40,7 +40,7 @@ mod report;
 mod signer;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use smimetrust_chain::{Certificate, Validator};
 
@@ -112,13 +112,17 @@ impl Options {
 pub(crate) struct CertIndex<'v> {
     by_serial: HashMap<&'v [u8], Vec<&'v Certificate>>,
     by_ski: HashMap<&'v [u8], Vec<&'v Certificate>>,
+    /// SHA-256 of every certificate's bytes.
+    by_sha256: HashSet<[u8; 32]>,
 }
 
 impl<'v> CertIndex<'v> {
     fn new(certs: impl Iterator<Item = &'v Certificate>) -> Self {
         let mut by_serial: HashMap<&'v [u8], Vec<&'v Certificate>> = HashMap::new();
         let mut by_ski: HashMap<&'v [u8], Vec<&'v Certificate>> = HashMap::new();
+        let mut by_sha256 = HashSet::new();
         for c in certs {
+            by_sha256.insert(c.sha256());
             if let Some(f) = c.raw_fields() {
                 by_serial.entry(f.serial).or_default().push(c);
             }
@@ -126,7 +130,18 @@ impl<'v> CertIndex<'v> {
                 by_ski.entry(ski).or_default().push(c);
             }
         }
-        CertIndex { by_serial, by_ski }
+        CertIndex {
+            by_serial,
+            by_ski,
+            by_sha256,
+        }
+    }
+
+    /// Whether a certificate with exactly these bytes is indexed.
+    fn contains(&self, der: &[u8]) -> bool {
+        use sha2::Digest;
+        let digest: [u8; 32] = sha2::Sha256::digest(der).into();
+        self.by_sha256.contains(&digest)
     }
 
     fn find(&self, sid: &Sid<'_>) -> Option<&'v Certificate> {
@@ -576,13 +591,22 @@ impl<'v> Verifier<'v> {
             },
             (None, None) => return Err(Error::DetachedContentMissing),
         };
-        let message_certs: Vec<Certificate> = sd
+        // The message's certificates, less those the validator already has (messages often
+        // carry the intermediate the trust store holds): they are neither parsed nor indexed
+        // again. The signers' own certificates stay out of the path-building pool unless they
+        // are CAs (a pool certificate costs a parse of its extensions); others stay in, as a
+        // CRL may be signed by a certificate that is not a CA.
+        let (issuers, signers_only): (Vec<Certificate>, Vec<Certificate>) = sd
             .certs
             .iter()
+            .filter(|c| !self.index.contains(c))
             .map(|c| Certificate::from_der(c.to_vec()))
-            .collect();
+            .partition(|c| {
+                c.info().is_none_or(|i| i.is_ca) || !sd.signers.iter().any(|si| si.sid.matches(c))
+            });
+        let message_certs: Vec<&Certificate> = issuers.iter().chain(&signers_only).collect();
         let crls: Vec<Vec<u8>> = sd.crls.iter().map(|c| c.to_vec()).collect();
-        let validator = self.validator.with_extra(&message_certs, &crls);
+        let validator = self.validator.with_extra(&issuers, &crls);
         let ctx = signer::LayerCtx {
             options: &self.options,
             validator: &validator,

@@ -45,7 +45,7 @@ pub(crate) struct LayerCtx<'x> {
     pub options: &'x Options,
     pub validator: &'x Validator<'x>,
     pub index: &'x CertIndex<'x>,
-    pub message_certs: &'x [Certificate],
+    pub message_certs: &'x [&'x Certificate],
     pub from: Option<&'x str>,
     pub layer: usize,
 }
@@ -186,6 +186,7 @@ pub(crate) fn verify(
 fn find_cert<'x>(ctx: &'x LayerCtx<'x>, si: &SignerInfo<'_>) -> Option<&'x Certificate> {
     ctx.message_certs
         .iter()
+        .copied()
         .find(|c| si.sid.matches(c))
         .or_else(|| ctx.index.find(&si.sid))
 }

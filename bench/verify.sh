@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# S/MIME verify benchmark: one `smimetrust verify` call over 1,000 detached multipart/signed
+# messages (RSA-2048, SHA-256, 20 KB bodies, one leaf per message) versus a shell loop of
+# `openssl cms -verify` over the same files, measured in the same run; smimetrust's cost per
+# message against this machine's crypto floor (`openssl speed`: RSA-2048 verify, SHA-256 of
+# 20 KB); the same with only the root trusted (each message brings its intermediate, whose
+# signature should be verified once per run, so it should cost no more); 1,000 versus 10,000
+# messages (time should grow linearly and peak memory stay flat: messages are verified in
+# batches); `--jobs 1` versus the default (one thread per core).
+#
+#   bench/verify.sh [--runs N] [--openssl-runs N] [--no-jobs]
+#
+# --runs: runs of each smimetrust timing (median; default 5); --openssl-runs: runs of the
+# openssl loop (default 3, about 20 s each); --no-jobs: skip the --jobs 1 row.
+# Corpora go to ${TMPDIR:-/tmp}/smimetrust-bench-verify, reused when complete (marker
+# .corpus-ok) and removed at the end unless KEEP=1 (about 270 MB, 30 s to make).
+# Needs cargo, python3 with `cryptography` (for ../shared/bench/make-corpus.py), openssl and
+# GNU time (/usr/bin/time -v). Exit 1 when the verification results are wrong or disagree,
+# 2 on usage, 3 when a tool is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=5
+oruns=3
+jobs_row=1
+usage() { echo "usage: bench/verify.sh [--runs N] [--openssl-runs N] [--no-jobs]" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --runs) [ $# -ge 2 ] || usage; runs="$2"; shift 2 ;;
+        --openssl-runs) [ $# -ge 2 ] || usage; oruns="$2"; shift 2 ;;
+        --no-jobs) jobs_row=0; shift ;;
+        *) usage ;;
+    esac
+done
+case "$runs$oruns" in *[!0-9]*|"") echo "bench/verify.sh: --runs and --openssl-runs take a number" >&2; exit 2 ;; esac
+if [ "$runs" -lt 1 ] || [ "$oruns" -lt 1 ]; then
+    echo "bench/verify.sh: at least 1 run" >&2
+    exit 2
+fi
+
+missing=()
+for tool in cargo python3 openssl awk sort; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+/usr/bin/time -v true >/dev/null 2>&1 || missing+=("GNU time at /usr/bin/time (apt-get install -y time)")
+[ -f ../shared/bench/make-corpus.py ] || missing+=("../shared/bench/make-corpus.py")
+if [ ${#missing[@]} -gt 0 ]; then
+    printf 'bench/verify.sh: missing: %s\n' "${missing[@]}" >&2
+    exit 3
+fi
+
+at=2026-06-01T00:00:00Z
+epoch=$(date -u -d "$at" +%s) # 1780272000
+body_kb=20
+small=1000
+large=10000
+cores=$(nproc)
+base=${TMPDIR:-/tmp}/smimetrust-bench-verify
+mkdir -p "$base"
+scratch=$(mktemp -d "$base/run.XXXXXX")
+cleanup() {
+    rm -rf "$scratch"
+    if [ "${KEEP:-0}" = 1 ]; then
+        echo "(KEEP=1: corpora kept in $base)"
+    else
+        rm -rf "$base"
+    fi
+}
+trap cleanup EXIT
+
+cargo build --release -q -p smimetrust
+# A copy: another build in this checkout may replace target/release/smimetrust mid-run.
+bin=$scratch/smimetrust
+cp target/release/smimetrust "$bin"
+
+# corpus N: DIR with N messages signed by 1,000 leaves (made once, reused while the marker fits).
+corpus() {
+    local n=$1 dir=$base/m$1
+    local args="--leaves 1000 --messages $n --body-kb $body_kb --sst-certs 10"
+    if [ "$(cat "$dir/.corpus-ok" 2>/dev/null)" != "$args" ]; then
+        echo "== generating $dir ($n messages)" >&2
+        rm -rf "$dir"
+        # shellcheck disable=SC2086
+        python3 ../shared/bench/make-corpus.py "$dir" $args >/dev/null
+        echo "$args" >"$dir/.corpus-ok"
+    fi
+    echo "$dir"
+}
+c1=$(corpus $small)
+c2=$(corpus $large)
+
+# The openssl side: one process per message, as a mail script would; prints the successes.
+loop=$scratch/openssl-loop.sh
+cat >"$loop" <<'EOF'
+ok=0
+for f in "$1"/messages/*.eml; do
+    openssl cms -verify -in "$f" -CAfile "$1/trust.pem" -purpose smimesign -attime "$2" -out /dev/null 2>/dev/null && ok=$((ok + 1))
+done
+echo "$ok"
+EOF
+
+vcmd() { # DIR TRUST [extra args]: the smimetrust command line, into the array `cmd`
+    local dir=$1 trust=$2
+    shift 2
+    cmd=("$bin" verify "$dir/messages" --trust "$dir/$trust" --at "$at" --format json "$@")
+}
+
+# statuses FILE: "valid=N other=M" from the JSON lines (the top-level status of each message).
+statuses() {
+    python3 - "$1" <<'EOF'
+import collections, json, sys
+c = collections.Counter(json.loads(l)["status"] for l in open(sys.argv[1]) if l.strip())
+print(c.get("valid", 0), sum(c.values()) - c.get("valid", 0), " ".join(f"{k}={v}" for k, v in sorted(c.items())))
+EOF
+}
+
+# median_ms LABEL: the median that timeit.py printed for LABEL (from $timed).
+median_ms() {
+    awk -v l="$1" 'index($0, "  " l " ") == 1 { for (i = 1; i <= NF; i++) if ($i == "ms") { print $(i - 1); exit } }' <<<"$timed"
+}
+
+# rusage RUNS CMD...: CMD RUNS times under /usr/bin/time -v, output to /dev/null; prints
+# "median-user+sys-seconds max-peak-RSS-kB worst-exit-code".
+rusage() {
+    local n=$1 i code worst=0 cpus=() rss=0 line
+    shift
+    for ((i = 0; i < n; i++)); do
+        code=0
+        /usr/bin/time -v -o "$scratch/time.txt" "$@" >/dev/null 2>/dev/null || code=$?
+        [ "$code" -gt "$worst" ] && worst=$code
+        line=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} /Maximum resident set size/ {m = $2} END {print u + s, m}' "$scratch/time.txt")
+        cpus+=("${line% *}")
+        [ "${line#* }" -gt "$rss" ] && rss=${line#* }
+    done
+    local med
+    med=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}')
+    echo "$med $rss $worst"
+}
+
+calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
+
+echo "machine: $cores cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
+load=$(cut -d' ' -f1 /proc/loadavg)
+awk "BEGIN { exit !($load > $cores / 2) }" \
+    && echo "warning: load average $load on $cores cores: other work competes, wall times and ratios come out worse than on an idle machine"
+echo "binary: target/release/smimetrust as built at the start ($($bin --version 2>/dev/null || echo smimetrust), sha256 $(sha256sum "$bin" | cut -c1-12))"
+echo "corpus: RSA-2048 root -> 2 intermediates -> 1,000 leaves; detached multipart/signed, SHA-256, ${body_kb} KB bodies; validated at $at"
+fail=0
+
+echo "== results: every message must verify, for both tools"
+code=0
+vcmd "$c1" trust.pem
+"${cmd[@]}" >"$scratch/v1.json" 2>/dev/null || code=$?
+read -r st_valid st_other st_all < <(statuses "$scratch/v1.json")
+echo "  smimetrust verify, $small messages: $st_all (exit $code)"
+code2=0
+vcmd "$c2" trust.pem
+"${cmd[@]}" >"$scratch/v2.json" 2>/dev/null || code2=$?
+read -r st2_valid _ st2_all < <(statuses "$scratch/v2.json")
+echo "  smimetrust verify, $large messages: $st2_all (exit $code2)"
+code3=0
+vcmd "$c1" root.pem
+"${cmd[@]}" >"$scratch/v3.json" 2>/dev/null || code3=$?
+read -r st3_valid _ st3_all < <(statuses "$scratch/v3.json")
+echo "  smimetrust verify, $small messages, --trust root.pem only: $st3_all (exit $code3)"
+os_valid=$(sh "$loop" "$c1" "$epoch")
+echo "  openssl cms -verify loop, $small messages: $os_valid verified, $((small - os_valid)) failed"
+if [ "$st_valid" != "$small" ] || [ "$st_other" != 0 ] || [ "$code" != 0 ] || [ "$os_valid" != "$small" ] \
+    || [ "$st2_valid" != "$large" ] || [ "$code2" != 0 ] || [ "$st3_valid" != "$small" ] || [ "$code3" != 0 ]; then
+    echo "  DISAGREE: expected all $small (and $large) valid from smimetrust and all $small from openssl"
+    fail=1
+else
+    echo "  agree: all valid"
+fi
+
+echo "== wall time: smimetrust, $runs runs each (median), ratio to the first row"
+# timeit.py splits commands on spaces: the paths must have none.
+vcmd "$c1" trust.pem
+specs=("verify $small (default jobs)::${cmd[*]}")
+if [ "$jobs_row" = 1 ]; then
+    vcmd "$c1" trust.pem --jobs 1
+    specs+=("verify $small --jobs 1::${cmd[*]}")
+fi
+vcmd "$c2" trust.pem
+specs+=("verify $large (default jobs)::${cmd[*]}")
+vcmd "$c1" root.pem
+specs+=("verify $small, --trust root.pem only::${cmd[*]}")
+timed=$(python3 bench/timeit.py "$runs" "${specs[@]}")
+echo "$timed"
+t1=$(median_ms "verify $small (default jobs)")
+t2=$(median_ms "verify $large (default jobs)")
+tj=""
+[ "$jobs_row" = 1 ] && tj=$(median_ms "verify $small --jobs 1")
+echo "  (timeit.py's peak column is at least its own Python process's RSS, which Linux carries"
+echo "   over into the child's exec: the real peak RSS is the /usr/bin/time figure below)"
+
+echo "== wall time: openssl cms -verify, one process per message, $oruns runs (median)"
+timed=$(python3 bench/timeit.py "$oruns" "openssl cms -verify loop ($small)::sh::exec sh $loop $c1 $epoch")
+echo "$timed"
+to=$(median_ms "openssl cms -verify loop ($small)")
+speedup=$(calc "$to / $t1" 1)
+echo "  smimetrust is ${speedup}x faster than the openssl loop (target >= 50x)"
+
+echo "== CPU time and peak memory (/usr/bin/time -v), $runs runs each: median user+sys, largest peak RSS"
+vcmd "$c1" trust.pem
+read -r cpu1 rss1 e1 < <(rusage "$runs" "${cmd[@]}")
+vcmd "$c2" trust.pem
+read -r cpu2 rss2 e2 < <(rusage "$runs" "${cmd[@]}")
+vcmd "$c1" root.pem
+read -r cpur rssr er < <(rusage "$runs" "${cmd[@]}")
+echo "  verify $small:  user+sys $(calc "$cpu1 * 1000" 0) ms, peak RSS $(calc "$rss1 / 1024" 1) MB (exit $e1)"
+echo "  verify $large: user+sys $(calc "$cpu2 * 1000" 0) ms, peak RSS $(calc "$rss2 / 1024" 1) MB (exit $e2)"
+echo "  verify $small, --trust root.pem only: user+sys $(calc "$cpur * 1000" 0) ms, peak RSS $(calc "$rssr / 1024" 1) MB (exit $er)"
+if [ "$e1" != 0 ] || [ "$e2" != 0 ] || [ "$er" != 0 ]; then
+    echo "  a timed run failed"
+    fail=1
+fi
+
+echo "== crypto floor on this machine (openssl speed, one core)"
+rsa_vps=$(openssl speed -seconds 3 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print $NF}')
+sha_k=$(openssl speed -seconds 3 -bytes $((body_kb * 1024)) -evp sha256 2>/dev/null | awk '$1 == "sha256" {sub("k", "", $2); print $2}')
+if [ -z "$rsa_vps" ] || [ -z "$sha_k" ]; then
+    echo "bench/verify.sh: could not read the openssl speed figures" >&2
+    exit 3
+fi
+rsa_us=$(calc "1e6 / $rsa_vps" 2)
+sha_us=$(calc "$body_kb * 1024 / ($sha_k * 1000) * 1e6" 2)
+floor1=$(calc "$rsa_us + $sha_us" 1)
+floor2=$(calc "2 * $rsa_us + $sha_us" 1)
+echo "  RSA-2048 verify: $rsa_vps/s = $rsa_us us; SHA-256 of $body_kb KB: ${sha_k} kB/s = $sha_us us"
+echo "  floor per message: 1 verify + hash = $floor1 us; 2 verifies + hash = $floor2 us"
+echo "  (each message needs 2 RSA verifications here: the leaf certificate's signature and the"
+echo "   message signature, since every leaf signs one message when leaves = messages; the"
+echo "   intermediates are trust anchors in trust.pem; the small hashes of the leaf TBS and the"
+echo "   signed attributes are left out)"
+wall_us=$(calc "$t1 * 1000 / $small" 1)
+cpu_us=$(calc "$cpu1 * 1e6 / $small" 1)
+cpu2_us=$(calc "$cpu2 * 1e6 / $large" 1)
+echo "  smimetrust per message ($small): wall $wall_us us = $(calc "$wall_us / $floor1" 2)x / $(calc "$wall_us / $floor2" 2)x the floor (1 / 2 verifies)"
+echo "                                  CPU  $cpu_us us = $(calc "$cpu_us / $floor1" 2)x / $(calc "$cpu_us / $floor2" 2)x the floor (1 / 2 verifies)  (target <= 1.5x)"
+echo "                                  CPU  $cpu2_us us = $(calc "$cpu2_us / $floor1" 2)x / $(calc "$cpu2_us / $floor2" 2)x in the $large-message run (1 us resolution there;"
+echo "                                  the $small-message CPU figures have 10 us: /usr/bin/time counts 10 ms)"
+echo "  (wall time uses all $cores cores: its floor on this machine is $(calc "$floor2 / $cores" 1) us for 2 verifies + hash)"
+cpur_us=$(calc "$cpur * 1e6 / $small" 1)
+delta_r=$(awk "BEGIN { printf \"%+.1f\", $cpur_us - $cpu_us }")
+echo "  with --trust root.pem only (each message brings its intermediate): CPU $cpur_us us/msg,"
+echo "   $delta_r us against trust.pem; about 0 expected: the intermediates' signatures (the same"
+echo "   2 intermediates in every message) should be verified once per run, not once per message;"
+echo "   a re-verified intermediate costs at least an RSA verify (>= $rsa_us us) per message"
+
+echo "== linearity: $small vs $large messages"
+lin=$(calc "$t2 / $t1" 2)
+echo "  wall $t1 ms vs $t2 ms: x$lin (10 = linear); peak RSS $(calc "$rss1 / 1024" 1) MB vs $(calc "$rss2 / 1024" 1) MB"
+
+if [ -n "$tj" ]; then
+    echo "== parallelism: --jobs 1 vs default ($cores cores)"
+    echo "  $tj ms vs $t1 ms: speed-up x$(calc "$tj / $t1" 2)"
+fi
+
+mark() { awk "BEGIN { exit !($1) }" && echo ok || echo MISS; }
+echo
+echo "== summary"
+printf '  %-46s %-26s %s\n' "what" "figure" "target"
+printf '  %-46s %-26s %s\n' "results (smimetrust / openssl, $small msgs)" "$st_valid / $os_valid valid" "all $small: $([ "$fail" = 0 ] && echo ok || echo FAIL)"
+printf '  %-46s %-26s %s\n' "smimetrust verify, $small msgs (median)" "$t1 ms" ""
+printf '  %-46s %-26s %s\n' "openssl cms -verify loop, $small msgs (median)" "$to ms" ""
+printf '  %-46s %-26s %s\n' "speed-up over the openssl loop" "${speedup}x" ">= 50x: $(mark "$speedup >= 50")"
+printf '  %-46s %-26s %s\n' "floor/msg: 1 / 2 RSA verifies + SHA-256 20 KB" "$floor1 / $floor2 us" ""
+printf '  %-46s %-26s %s\n' "wall/msg (x floor 1 / 2 verifies)" "$wall_us us ($(calc "$wall_us / $floor1" 2) / $(calc "$wall_us / $floor2" 2))" "on $cores cores"
+printf '  %-46s %-26s %s\n' "CPU/msg (x floor 1 / 2 verifies)" "$cpu_us us ($(calc "$cpu_us / $floor1" 2) / $(calc "$cpu_us / $floor2" 2))" "<= 1.5x (2 verifies): $(mark "$cpu_us / $floor2 <= 1.5")"
+printf '  %-46s %-26s %s\n' "CPU/msg in the $large-message run" "$cpu2_us us ($(calc "$cpu2_us / $floor1" 2) / $(calc "$cpu2_us / $floor2" 2))" "<= 1.5x (2 verifies): $(mark "$cpu2_us / $floor2 <= 1.5")"
+printf '  %-46s %-26s %s\n' "$large / $small msgs wall time" "x$lin ($t2 ms)" "~10: $(mark "$lin <= 12")"
+printf '  %-46s %-26s %s\n' "peak RSS $small / $large msgs" "$(calc "$rss1 / 1024" 1) / $(calc "$rss2 / 1024" 1) MB" "flat: $(mark "$rss2 <= 2 * $rss1")"
+printf '  %-46s %-26s %s\n' "CPU/msg, --trust root.pem only" "$cpur_us us ($delta_r)" "~$cpu_us: $(mark "$cpur_us - $cpu_us < $rsa_us + 10")"
+[ -n "$tj" ] && printf '  %-46s %-26s %s\n' "--jobs 1 / default, $small msgs" "x$(calc "$tj / $t1" 2) ($tj ms)" "~$cores"
+echo "  (load average $(cut -d' ' -f1-3 /proc/loadavg) at the end: other work on the machine inflates wall times)"
+if [ "$fail" != 0 ]; then
+    echo "bench/verify.sh: verification results are wrong or disagree (see above)" >&2
+    exit 1
+fi
