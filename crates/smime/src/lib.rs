@@ -28,8 +28,33 @@
 //! validated for S/MIME at the time given or at its signingTime, with the CRLs of the message and
 //! the validator. The message's From address is compared with the certificate's addresses.
 //!
-//! The library reads no clock and no file: time is [`Options::time`](smimetrust_chain::Options),
-//! inputs are byte slices (or a reader for [`mbox::Mbox`]).
+//! The library reads no clock and no file: time is [`Options::at`]'s argument, inputs are
+//! byte slices (or a reader for [`mbox::Mbox`]).
+//!
+//! ```
+//! use smimetrust_chain::{TrustAnchor, Validator, load_bytes, sig};
+//! use smimetrust_smime::{Options, Status, Verifier};
+//!
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/smime");
+//! let trust = std::fs::read(format!("{dir}/pki/trust.pem"))?;
+//! let anchors: Vec<TrustAnchor> = load_bytes("trust.pem", &trust)?
+//!     .iter()
+//!     .filter_map(TrustAnchor::from_object)
+//!     .collect();
+//! // Trust anchors, extra intermediates, CRLs, and the signature verifier.
+//! let validator = Validator::new(&anchors, &[], &[], sig::default_verifier());
+//! let verifier = Verifier::new(&validator, Options::at(time::macros::datetime!(2026-06-01 0:00 UTC)));
+//!
+//! let message = std::fs::read(format!("{dir}/messages/rsa-sha256.detached.eml"))?;
+//! let report = verifier.verify(&message, None);
+//! assert_eq!(report.status, Status::Valid);
+//! assert_eq!(report.signers[0].chain.len(), 3); // signer, intermediate, root
+//!
+//! let tampered = std::fs::read(format!("{dir}/messages/wrong-digest.detached.eml"))?;
+//! let report = verifier.verify(&tampered, None);
+//! assert_eq!((report.status, report.code), (Status::Invalid, Some("digest-mismatch")));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
 
 mod cms;
