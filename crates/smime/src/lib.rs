@@ -325,14 +325,15 @@ fn from_address(mail: &mailparse::ParsedMail<'_>) -> Option<String> {
 }
 
 /// How many times `multipart/` occurs, ASCII case ignored (a bound on MIME nesting); counting
-/// stops past `limit`.
+/// stops past `limit`. Scans for `/`, which prose has few of.
 fn count_multiparts(bytes: &[u8], limit: usize) -> usize {
-    const REST: &[u8] = b"ultipart/";
+    const WORD: &[u8] = b"multipart";
     let mut n = 0;
-    for i in memchr::memchr2_iter(b'm', b'M', bytes) {
-        if bytes
-            .get(i + 1..i + 1 + REST.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(REST))
+    for i in memchr::memchr_iter(b'/', bytes) {
+        if i >= WORD.len()
+            && bytes
+                .get(i - WORD.len()..i)
+                .is_some_and(|w| w.eq_ignore_ascii_case(WORD))
         {
             n += 1;
             if n > limit {
@@ -343,17 +344,21 @@ fn count_multiparts(bytes: &[u8], limit: usize) -> usize {
     n
 }
 
-/// The decoded body of an `application/pkcs7-mime` entity. Base64 (the usual encoding) is
-/// decoded in chunks straight into the result, so a large opaque message costs its decoded
-/// size once more, not also a whitespace-free copy of its text; other encodings, and base64
-/// too malformed for a strict decoder, go through `mailparse`'s lenient decoding.
+/// The decoded body of an `application/pkcs7-mime` or `-signature` entity. Base64 (the usual
+/// encoding) is decoded in chunks straight into the result, so a large opaque message costs
+/// its decoded size once more, not also a whitespace-free copy of its text; other encodings,
+/// and base64 too malformed for a strict decoder, go through `mailparse`'s lenient decoding.
 fn pkcs7_body(mail: &mailparse::ParsedMail<'_>) -> Result<Vec<u8>, Error> {
     use base64::Engine;
     /// Characters decoded at once: a multiple of 4, so chunks need no padding.
     const CHUNK: usize = 64 * 1024;
     let lenient = || {
-        mail.get_body_raw()
-            .map_err(|e| Error::mime(format!("the pkcs7-mime body does not decode: {e}")))
+        mail.get_body_raw().map_err(|e| {
+            Error::mime(format!(
+                "the {} body does not decode: {e}",
+                mail.ctype.mimetype
+            ))
+        })
     };
     let mailparse::body::Body::Base64(encoded) = mail.get_body_encoded() else {
         return lenient();
@@ -532,9 +537,7 @@ impl<'v> Verifier<'v> {
                         mail.subparts.len()
                     )));
                 };
-                let sig = signature
-                    .get_body_raw()
-                    .map_err(|e| Error::mime(format!("the signature part does not decode: {e}")))?;
+                let sig = pkcs7_body(signature)?;
                 let raw = content.raw_bytes;
                 let forms: &[Form] = if digest::has_bare_lf(raw) {
                     &[Form::Canonical, Form::AsIs]
