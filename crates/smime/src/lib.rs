@@ -750,6 +750,30 @@ mod tests {
         assert_eq!(count_multiparts(&b"multipart/".repeat(20), 5), 6);
     }
 
+    /// mailparse recurses once per nested multipart: 20,000 levels overflow the stack, so the
+    /// count must refuse such input before parsing (the parser would abort the process).
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let mut message = String::new();
+        for i in 0..20_000 {
+            message.push_str(&format!(
+                "Content-Type: Multipart/Mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"
+            ));
+        }
+        message.push_str("Content-Type: text/plain\r\n\r\nhi\r\n");
+        let anchors = [];
+        let validator = Validator::new(
+            &anchors,
+            &[],
+            &[],
+            smimetrust_chain::sig::default_verifier(),
+        );
+        let verifier = Verifier::new(&validator, Options::at(time::OffsetDateTime::UNIX_EPOCH));
+        let report = verifier.verify(message.as_bytes(), None);
+        assert_eq!(report.status, Status::Error);
+        assert_eq!(report.code, Some("mime-too-complex"));
+    }
+
     #[test]
     fn pkcs7_bodies_decode_in_chunks() {
         use base64::Engine;
