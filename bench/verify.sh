@@ -17,6 +17,12 @@
 # Needs cargo, python3 with `cryptography` (for ../shared/bench/make-corpus.py), openssl and
 # GNU time (/usr/bin/time -v). Exit 1 when the verification results are wrong or disagree,
 # 2 on usage, 3 when a tool is missing.
+#
+# Figures (2026-12-01, this 2-core machine, quiet, ring provider): 1,000 messages 66.7 ms vs
+# 4,568 ms for the openssl loop = 68.5x; 10,000 messages 451 ms (45 us/message wall, 85 us
+# CPU); floor 24.4 us (1 RSA-2048 verify 13.5 us + SHA-256 of 20 KB 10.9 us), 37.9 us with
+# the leaf certificate's verification: wall 1.85x / 1.19x, CPU 3.5x / 2.24x; peak RSS 7.6 MB
+# (1,000) and 8.7 MB (10,000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=5
