@@ -4,18 +4,21 @@ use crate::util::{Dir, demo, s, sst_corpus};
 
 const AT: &str = "2026-06-01T00:00:00Z";
 
+/// The stores Windows wrote, in ../shared/corpus/sst.
+const WINDOWS_STORES: [&str; 6] = [
+    "windows-generateSSTFromWU-root-2025-08-29.sst",
+    "windows-roots-2020-06-10-AskSummoner.sst",
+    "windows-roots-2021-10-01-winrootCAupdate.sst",
+    "windows-roots-2023-03-06-new-portolfio.sst",
+    "windows-syncWithWU-disallowedcert-2025-09-05.sst",
+    "windows-syncWithWU-pinrules-2022-05-29.sst",
+];
+
 #[test]
 fn windows_root_stores_are_refused_for_size() {
     let Some(corpus) = sst_corpus() else { return };
     let d = Dir::new();
-    for file in [
-        "windows-generateSSTFromWU-root-2025-08-29.sst",
-        "windows-roots-2020-06-10-AskSummoner.sst",
-        "windows-roots-2021-10-01-winrootCAupdate.sst",
-        "windows-roots-2023-03-06-new-portolfio.sst",
-        "windows-syncWithWU-disallowedcert-2025-09-05.sst",
-        "windows-syncWithWU-pinrules-2022-05-29.sst",
-    ] {
+    for file in WINDOWS_STORES {
         let path = corpus.join(file);
         let out = d
             .run(&[
@@ -304,14 +307,7 @@ fn script_builds_inputs_and_refuses_warnings_unless_allowed() {
 fn windows_root_stores_get_no_script() {
     let Some(corpus) = sst_corpus() else { return };
     let d = Dir::new();
-    for file in [
-        "windows-generateSSTFromWU-root-2025-08-29.sst",
-        "windows-roots-2020-06-10-AskSummoner.sst",
-        "windows-roots-2021-10-01-winrootCAupdate.sst",
-        "windows-roots-2023-03-06-new-portolfio.sst",
-        "windows-syncWithWU-disallowedcert-2025-09-05.sst",
-        "windows-syncWithWU-pinrules-2022-05-29.sst",
-    ] {
+    for file in WINDOWS_STORES {
         let path = corpus.join(file);
         let out = d
             .run(&[

@@ -75,15 +75,8 @@ pub struct ScriptArgs {
     /// Write the script even when the preflight warns (errors always refuse).
     #[arg(long)]
     pub allow_warnings: bool,
-    /// The upload time to check against (RFC 3339), also written in the script; default now.
-    #[arg(long, value_name = "TIME")]
-    pub at: Option<String>,
-    /// The largest value Exchange accepts (70,000 bytes, as seen in Exchange's code).
-    #[arg(long, value_name = "N", default_value_t = 70_000)]
-    pub max_bytes: usize,
-    /// Warn about certificates expiring within this window.
-    #[arg(long, value_name = "DURATION", default_value = "30d")]
-    pub expiring_within: String,
+    #[command(flatten)]
+    pub check: UploadCheckArgs,
     /// Format of the report on standard output.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -106,7 +99,17 @@ pub struct PreflightArgs {
     /// `sst create` would.
     #[arg(required = true, value_name = "STORE|INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// The upload time (RFC 3339); default now.
+    #[command(flatten)]
+    pub check: UploadCheckArgs,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// What an upload is checked against, shared by `exchange preflight` and `exchange script`.
+#[derive(Debug, Args)]
+pub struct UploadCheckArgs {
+    /// The upload time to check against (RFC 3339; `exchange script` also writes it in the
+    /// script); default now.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
     /// The largest value Exchange accepts (70,000 bytes, as seen in Exchange's code).
@@ -115,8 +118,6 @@ pub struct PreflightArgs {
     /// Warn about certificates expiring within this window.
     #[arg(long, value_name = "DURATION", default_value = "30d")]
     pub expiring_within: String,
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,7 +8,7 @@ use serde::Serialize;
 use smimetrust_exchange::{CertificateLine, Current, Options, Refusal, Request};
 use smimetrust_sst::{Form, Store};
 
-use crate::args::{BackupScriptArgs, Format, PreflightArgs, ScriptArgs};
+use crate::args::{BackupScriptArgs, Format, PreflightArgs, ScriptArgs, UploadCheckArgs};
 use crate::error::{CliError, Result};
 use crate::output::{check_not_input, is_dash, write_atomic};
 use crate::render::{self, hex};
@@ -46,15 +46,15 @@ fn store_of(inputs: &[PathBuf]) -> Result<(Store, Vec<u8>)> {
     Ok((store, bytes))
 }
 
-fn options(at: Option<&str>, max_bytes: usize, expiring_within: &str) -> Result<Options> {
-    let mut options = Options::at(crate::check::parse_time(at)?);
-    options.max_bytes = max_bytes;
-    options.expiring_within = crate::check::parse_window(expiring_within)?;
+fn options(check: &UploadCheckArgs) -> Result<Options> {
+    let mut options = Options::at(crate::check::parse_time(check.at.as_deref())?);
+    options.max_bytes = check.max_bytes;
+    options.expiring_within = crate::check::parse_window(&check.expiring_within)?;
     Ok(options)
 }
 
 pub fn preflight(args: &PreflightArgs) -> Result<u8> {
-    let options = options(args.at.as_deref(), args.max_bytes, &args.expiring_within)?;
+    let options = options(&args.check)?;
     let (store, bytes) = store_of(&args.inputs)?;
     let report = smimetrust_exchange::preflight(&store, &bytes, &options);
     let mut out = BufWriter::new(io::stdout().lock());
@@ -160,7 +160,7 @@ fn plural(n: usize) -> &'static str {
 }
 
 pub fn script(args: &ScriptArgs) -> Result<u8> {
-    let options = options(args.at.as_deref(), args.max_bytes, &args.expiring_within)?;
+    let options = options(&args.check)?;
     let out_path = &args.out.output;
     let mut inputs: Vec<&Path> = args.inputs.iter().map(PathBuf::as_path).collect();
     inputs.extend(args.merge_with.as_deref());
