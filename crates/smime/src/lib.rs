@@ -61,6 +61,7 @@ mod cms;
 mod digest;
 mod error;
 pub mod mbox;
+mod mime;
 mod report;
 mod signer;
 
@@ -110,8 +111,8 @@ pub struct Options {
     pub max_layers: usize,
     /// Signers per layer (default 16).
     pub max_signers: usize,
-    /// `multipart/` content types in one MIME entity (default 256): a bound on the MIME
-    /// parser's recursion on hostile input.
+    /// Multipart entities split in one input (default 256): a bound on the work and the
+    /// recursion that hostile nesting can cause.
     pub max_multiparts: usize,
 }
 
@@ -137,17 +138,34 @@ impl Options {
 pub(crate) struct CertIndex<'v> {
     by_serial: HashMap<&'v [u8], Vec<&'v Certificate>>,
     by_ski: HashMap<&'v [u8], Vec<&'v Certificate>>,
-    /// SHA-256 of every certificate's bytes.
-    by_sha256: HashSet<[u8; 32]>,
+    /// Every certificate's bytes.
+    by_der: HashSet<Der<'v>>,
+}
+
+/// Certificate bytes as a set key, hashed by their length and last 32 bytes (inside the
+/// signature, so as good as unique) and compared whole: a membership test costs no digest of
+/// the certificate.
+#[derive(PartialEq, Eq)]
+struct Der<'a>(&'a [u8]);
+
+impl std::hash::Hash for Der<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let tail = self
+            .0
+            .get(self.0.len().saturating_sub(32)..)
+            .unwrap_or_default();
+        self.0.len().hash(state);
+        tail.hash(state);
+    }
 }
 
 impl<'v> CertIndex<'v> {
     fn new(certs: impl Iterator<Item = &'v Certificate>) -> Self {
         let mut by_serial: HashMap<&'v [u8], Vec<&'v Certificate>> = HashMap::new();
         let mut by_ski: HashMap<&'v [u8], Vec<&'v Certificate>> = HashMap::new();
-        let mut by_sha256 = HashSet::new();
+        let mut by_der = HashSet::new();
         for c in certs {
-            by_sha256.insert(c.sha256());
+            by_der.insert(Der(c.der()));
             if let Some(f) = c.raw_fields() {
                 by_serial.entry(f.serial).or_default().push(c);
             }
@@ -158,15 +176,13 @@ impl<'v> CertIndex<'v> {
         CertIndex {
             by_serial,
             by_ski,
-            by_sha256,
+            by_der,
         }
     }
 
     /// Whether a certificate with exactly these bytes is indexed.
     fn contains(&self, der: &[u8]) -> bool {
-        use sha2::Digest;
-        let digest: [u8; 32] = sha2::Sha256::digest(der).into();
-        self.by_sha256.contains(&digest)
+        self.by_der.contains(&Der(der))
     }
 
     fn find(&self, sid: &Sid<'_>) -> Option<&'v Certificate> {
@@ -209,16 +225,19 @@ struct State {
     from: Option<String>,
     /// The first failure: code and message.
     failure: Option<(&'static str, String)>,
+    /// Multipart entities that may still be split (see [`Options::max_multiparts`]).
+    multipart_budget: usize,
 }
 
 impl State {
-    fn new(from: Option<String>) -> Self {
+    fn new(multipart_budget: usize) -> Self {
         State {
             layers: Vec::new(),
             signers: Vec::new(),
             warnings: Vec::new(),
-            from,
+            from: None,
             failure: None,
+            multipart_budget,
         }
     }
 
@@ -276,7 +295,7 @@ enum Entity {
     Leaf,
 }
 
-fn classify(mail: &mailparse::ParsedMail<'_>) -> Entity {
+fn classify(mail: &mime::Entity<'_>) -> Entity {
     let mime = mail.ctype.mimetype.to_ascii_lowercase();
     match mime.as_str() {
         "multipart/signed" => {
@@ -314,7 +333,7 @@ fn classify(mail: &mailparse::ParsedMail<'_>) -> Entity {
 }
 
 /// The first From address of a message.
-fn from_address(mail: &mailparse::ParsedMail<'_>) -> Option<String> {
+fn from_address(mail: &mime::Entity<'_>) -> Option<String> {
     use mailparse::MailHeaderMap;
     let header = mail.headers.get_first_header("From")?;
     let list = mailparse::addrparse_header(header).ok()?;
@@ -324,56 +343,52 @@ fn from_address(mail: &mailparse::ParsedMail<'_>) -> Option<String> {
     })
 }
 
-/// How many times `multipart/` occurs, ASCII case ignored (a bound on MIME nesting); counting
-/// stops past `limit`. Scans for `/`, which prose has few of.
-fn count_multiparts(bytes: &[u8], limit: usize) -> usize {
-    const WORD: &[u8] = b"multipart";
-    let mut n = 0;
-    for i in memchr::memchr_iter(b'/', bytes) {
-        if i >= WORD.len()
-            && bytes
-                .get(i - WORD.len()..i)
-                .is_some_and(|w| w.eq_ignore_ascii_case(WORD))
-        {
-            n += 1;
-            if n > limit {
-                break;
-            }
-        }
-    }
-    n
-}
-
 /// The decoded body of an `application/pkcs7-mime` or `-signature` entity. Base64 (the usual
 /// encoding) is decoded in chunks straight into the result, so a large opaque message costs
 /// its decoded size once more, not also a whitespace-free copy of its text; other encodings,
 /// and base64 too malformed for a strict decoder, go through `mailparse`'s lenient decoding.
-fn pkcs7_body(mail: &mailparse::ParsedMail<'_>) -> Result<Vec<u8>, Error> {
+fn pkcs7_body(mail: &mime::Entity<'_>) -> Result<Vec<u8>, Error> {
     use base64::Engine;
     /// Characters decoded at once: a multiple of 4, so chunks need no padding.
     const CHUNK: usize = 64 * 1024;
     let lenient = || {
-        mail.get_body_raw().map_err(|e| {
-            Error::mime(format!(
-                "the {} body does not decode: {e}",
-                mail.ctype.mimetype
-            ))
-        })
+        // A leaf entity: mailparse parses its headers and decodes its body, nothing more.
+        mailparse::parse_mail(mail.raw)
+            .and_then(|m| m.get_body_raw())
+            .map_err(|e| {
+                Error::mime(format!(
+                    "the {} body does not decode: {e}",
+                    mail.ctype.mimetype
+                ))
+            })
     };
-    let mailparse::body::Body::Base64(encoded) = mail.get_body_encoded() else {
+    if mail.transfer_encoding().as_deref() != Some("base64") {
         return lenient();
-    };
+    }
     let engine = &base64::engine::general_purpose::STANDARD;
-    let raw = encoded.get_raw();
+    let raw = mail.body();
     let mut out = Vec::with_capacity(raw.len() / 4 * 3);
-    let mut chunk = Vec::with_capacity(CHUNK);
-    for &b in raw.iter().filter(|b| !b.is_ascii_whitespace()) {
-        chunk.push(b);
-        if chunk.len() == CHUNK {
-            if engine.decode_vec(&chunk, &mut out).is_err() {
+    let mut chunk = Vec::with_capacity(CHUNK.min(raw.len()));
+    // Line by line: base64 bodies are lines of 64 or 76 characters with whitespace only at their
+    // ends, so most lines are copied whole; other whitespace inside a line (form feed, a lone
+    // CR) fails the strict decoder and takes the lenient path.
+    let mut start = 0;
+    while start < raw.len() {
+        let end = memchr::memchr(b'\n', &raw[start..]).map_or(raw.len(), |i| start + i);
+        let line = raw[start..end].trim_ascii();
+        start = end + 1;
+        if memchr::memchr2(b' ', b'\t', line).is_some() {
+            chunk.extend(line.iter().filter(|b| !b.is_ascii_whitespace()));
+        } else {
+            chunk.extend_from_slice(line);
+        }
+        if chunk.len() >= CHUNK {
+            // Decode the largest multiple of 4, keep the rest for the next chunk.
+            let whole = chunk.len() / 4 * 4;
+            if engine.decode_vec(&chunk[..whole], &mut out).is_err() {
                 return lenient();
             }
-            chunk.clear();
+            chunk.drain(..whole);
         }
     }
     if engine.decode_vec(&chunk, &mut out).is_err() {
@@ -459,7 +474,7 @@ impl<'v> Verifier<'v> {
 
     /// Verifies an RFC 5322 message.
     pub fn verify_message(&self, message: &[u8]) -> Report {
-        let mut state = State::new(None);
+        let mut state = State::new(self.options.max_multiparts);
         let result = self.message(message, &mut state, 0, true);
         state.finish(result.err())
     }
@@ -467,7 +482,7 @@ impl<'v> Verifier<'v> {
     /// Verifies a bare CMS SignedData (DER, BER, PEM or base64): opaque, or detached with
     /// `content`.
     pub fn verify_cms(&self, cms: &[u8], content: Option<&[u8]>) -> Report {
-        let mut state = State::new(None);
+        let mut state = State::new(self.options.max_multiparts);
         let Some(der) = cms_bytes(cms) else {
             let e = Error::cms(0, "not a CMS structure (DER, BER, PEM or base64)");
             return state.finish(Some(e));
@@ -501,16 +516,7 @@ impl<'v> Verifier<'v> {
         depth: usize,
         top: bool,
     ) -> Result<(), Error> {
-        let n = count_multiparts(bytes, self.options.max_multiparts);
-        if n > self.options.max_multiparts {
-            return Err(Error::TooComplex {
-                detail: format!(
-                    "more than {} multipart content types",
-                    self.options.max_multiparts
-                ),
-            });
-        }
-        let mail = mailparse::parse_mail(bytes).map_err(|e| Error::mime(e.to_string()))?;
+        let mail = mime::Entity::parse(bytes)?;
         if top {
             state.from = from_address(&mail);
         }
@@ -519,7 +525,7 @@ impl<'v> Verifier<'v> {
 
     fn entity(
         &self,
-        mail: &mailparse::ParsedMail<'_>,
+        mail: &mime::Entity<'_>,
         state: &mut State,
         depth: usize,
         search: bool,
@@ -531,14 +537,15 @@ impl<'v> Verifier<'v> {
         }
         match classify(mail) {
             Entity::MultipartSigned => {
-                let [content, signature] = mail.subparts.as_slice() else {
+                let parts = mail.parts(&mut state.multipart_budget)?;
+                let [content, signature] = parts.as_slice() else {
                     return Err(Error::mime(format!(
                         "multipart/signed has {} parts instead of 2",
-                        mail.subparts.len()
+                        parts.len()
                     )));
                 };
                 let sig = pkcs7_body(signature)?;
-                let raw = content.raw_bytes;
+                let raw = content.raw;
                 let forms: &[Form] = if digest::has_bare_lf(raw) {
                     &[Form::Canonical, Form::AsIs]
                 } else {
@@ -579,7 +586,7 @@ impl<'v> Verifier<'v> {
             }
             Entity::Multipart if search => {
                 // Find the signature wherever it is: the first signed or encrypted part.
-                for part in &mail.subparts {
+                for part in &mail.parts(&mut state.multipart_budget)? {
                     let before = state.layers.len();
                     self.entity(part, state, depth, true)?;
                     if state.layers.len() > before {
@@ -740,18 +747,8 @@ impl<'v> Verifier<'v> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn multipart_counting() {
-        assert_eq!(
-            count_multiparts(b"Multipart/Mixed multipart/x MULTIPART/", 9),
-            3
-        );
-        assert_eq!(count_multiparts(b"multipart", 9), 0);
-        assert_eq!(count_multiparts(&b"multipart/".repeat(20), 5), 6);
-    }
-
-    /// mailparse recurses once per nested multipart: 20,000 levels overflow the stack, so the
-    /// count must refuse such input before parsing (the parser would abort the process).
+    /// 20,000 nested multiparts (which would overflow the stack of a parser that recurses
+    /// without a bound, `mailparse::parse_mail`'s) end in an error.
     #[test]
     fn deep_nesting_is_refused_not_a_stack_overflow() {
         let mut message = String::new();
@@ -787,13 +784,13 @@ mod tests {
             message.extend_from_slice(line);
             message.extend_from_slice(b"\r\n");
         }
-        let mail = mailparse::parse_mail(&message).unwrap_or_else(|e| panic!("{e}"));
+        let mail = mime::Entity::parse(&message).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(pkcs7_body(&mail).ok(), Some(data.clone()));
         // Not base64 at all: mailparse's decoding is tried too, then it is a MIME error.
         let mut odd = message.clone();
         let at = odd.len() - 10;
         odd.insert(at, b'*');
-        let mail = mailparse::parse_mail(&odd).unwrap_or_else(|e| panic!("{e}"));
+        let mail = mime::Entity::parse(&odd).unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(pkcs7_body(&mail), Err(Error::Mime { .. })));
     }
 

@@ -62,25 +62,33 @@ fn fail(code: &'static str, message: impl Into<String>) -> Failure {
     }
 }
 
-/// The name of an algorithm OID: the common ones from a table (the OID database is searched
-/// linearly), others from the database, else the dotted form.
+/// Names of the OIDs every message has (`const-oid`'s database is searched linearly, a
+/// cost per message): the database's names, which a test checks.
+const COMMON_NAMES: &[(ObjectIdentifier, &str)] = &[
+    (oid("1.2.840.113549.1.1.1"), "rsaEncryption"),
+    (oid("1.2.840.113549.1.1.5"), "sha1WithRSAEncryption"),
+    (oid("1.2.840.113549.1.1.10"), "id-RSASSA-PSS"),
+    (oid("1.2.840.113549.1.1.11"), "sha256WithRSAEncryption"),
+    (oid("1.2.840.113549.1.1.12"), "sha384WithRSAEncryption"),
+    (oid("1.2.840.113549.1.1.13"), "sha512WithRSAEncryption"),
+    (oid("1.2.840.10045.2.1"), "id-ecPublicKey"),
+    (oid("1.2.840.10045.4.3.2"), "ecdsa-with-SHA256"),
+    (oid("1.2.840.10045.4.3.3"), "ecdsa-with-SHA384"),
+    (oid("1.2.840.10045.4.3.4"), "ecdsa-with-SHA512"),
+    (oid("1.3.101.112"), "id-Ed25519"),
+    (oid("1.2.840.10040.4.1"), "id-dsa"),
+    (oid("1.2.840.113549.1.7.1"), "id-data"),
+    (oid("1.3.14.3.2.26"), "id-sha1"),
+    (oid("2.16.840.1.101.3.4.2.1"), "id-sha256"),
+    (oid("2.16.840.1.101.3.4.2.2"), "id-sha384"),
+    (oid("2.16.840.1.101.3.4.2.3"), "id-sha512"),
+    (oid("2.16.840.1.101.3.4.2.4"), "id-sha224"),
+];
+
+/// The name of an OID: the common ones from a table, others from the database, else the
+/// dotted form.
 pub(crate) fn oid_name(o: &ObjectIdentifier) -> String {
-    const COMMON: &[(ObjectIdentifier, &str)] = &[
-        (oid("1.2.840.113549.1.1.1"), "rsaEncryption"),
-        (oid("1.2.840.113549.1.1.5"), "sha1WithRSAEncryption"),
-        (oid("1.2.840.113549.1.1.10"), "id-RSASSA-PSS"),
-        (oid("1.2.840.113549.1.1.11"), "sha256WithRSAEncryption"),
-        (oid("1.2.840.113549.1.1.12"), "sha384WithRSAEncryption"),
-        (oid("1.2.840.113549.1.1.13"), "sha512WithRSAEncryption"),
-        (oid("1.2.840.10045.2.1"), "id-ecPublicKey"),
-        (oid("1.2.840.10045.4.3.2"), "ecdsa-with-SHA256"),
-        (oid("1.2.840.10045.4.3.3"), "ecdsa-with-SHA384"),
-        (oid("1.2.840.10045.4.3.4"), "ecdsa-with-SHA512"),
-        (oid("1.3.101.112"), "id-Ed25519"),
-        (oid("1.2.840.10040.4.1"), "id-dsa"),
-        (oid("1.2.840.113549.1.7.1"), "id-data"),
-    ];
-    if let Some((_, name)) = COMMON.iter().find(|(known, _)| known == o) {
+    if let Some((_, name)) = COMMON_NAMES.iter().find(|(known, _)| known == o) {
         return (*name).to_owned();
     }
     const_oid::db::DB
@@ -540,4 +548,16 @@ fn parse_time(v: &[u8]) -> Option<OffsetDateTime> {
     };
     let secs = i64::try_from(t.to_unix_duration().as_secs()).ok()?;
     OffsetDateTime::from_unix_timestamp(secs).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_names_are_the_database_names() {
+        for (o, name) in COMMON_NAMES {
+            assert_eq!(const_oid::db::DB.by_oid(o), Some(*name), "{o}");
+        }
+    }
 }
