@@ -339,6 +339,25 @@ struct Tally {
     io_errors: usize,
 }
 
+impl Tally {
+    fn add(&mut self, l: &Line) {
+        self.total += 1;
+        match l.status {
+            "valid" => self.valid += 1,
+            "valid-weak" => self.weak += 1,
+            "invalid" => self.invalid += 1,
+            "not-signed" => self.not_signed += 1,
+            "encrypted" => self.encrypted += 1,
+            _ => {
+                if l.code == Some("io-error") {
+                    self.io_errors += 1;
+                }
+                self.errors += 1;
+            }
+        }
+    }
+}
+
 fn human(out: &mut impl Write, l: &Line) -> io::Result<()> {
     let name = match l.index {
         Some(i) => format!("{}#{i}", render::printable(&l.file)),
@@ -439,53 +458,51 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
         ));
     }
 
-    let mut out = BufWriter::new(io::stdout().lock());
+    // Stdout, not its lock: the writer moves between threads (see below).
+    let mut out = BufWriter::new(io::stdout());
     let mut tally = Tally::default();
     let mut items = Items {
         sources: sources.into_iter(),
         mbox: None,
     };
-    loop {
-        let batch: Vec<Item> = items.by_ref().take(BATCH).collect();
-        if batch.is_empty() {
-            break;
+    let format = args.format;
+    // Writes a verified batch in order and counts it.
+    let mut emit = |lines: &[Line], out: &mut BufWriter<io::Stdout>| -> Result<()> {
+        for l in lines {
+            tally.add(l);
+            match format {
+                Format::Json => render::json(&mut *out, l)?,
+                Format::Human => progress
+                    .suspend(|| human(&mut *out, l))
+                    .map_err(CliError::stdout)?,
+            }
         }
-        let n = batch.len();
-        let work = || -> Vec<Line> {
+        progress.inc(lines.len() as u64);
+        out.flush().map_err(CliError::stdout)
+    };
+    // A pipeline: while one batch is verified, the previous one is written and the next one
+    // gathered (mbox entries are read then), so the cores do not wait for either.
+    let mut batch: Vec<Item> = items.by_ref().take(BATCH).collect();
+    let mut done: Vec<Line> = Vec::new();
+    while !batch.is_empty() {
+        let verify_batch = || -> Vec<Line> {
             batch
                 .into_par_iter()
                 .map(|item| verify_item(&verifier, content.as_deref(), item))
                 .collect()
         };
-        let lines = match &pool_threads {
-            Some(p) => p.install(work),
-            None => work(),
+        let write_and_gather = || -> Result<Vec<Item>> {
+            emit(&done, &mut out)?;
+            Ok(items.by_ref().take(BATCH).collect())
         };
-        progress.inc(n as u64);
-        for l in &lines {
-            tally.total += 1;
-            match l.status {
-                "valid" => tally.valid += 1,
-                "valid-weak" => tally.weak += 1,
-                "invalid" => tally.invalid += 1,
-                "not-signed" => tally.not_signed += 1,
-                "encrypted" => tally.encrypted += 1,
-                _ => {
-                    if l.code == Some("io-error") {
-                        tally.io_errors += 1;
-                    }
-                    tally.errors += 1;
-                }
-            }
-            match args.format {
-                Format::Json => render::json(&mut out, l)?,
-                Format::Human => progress
-                    .suspend(|| human(&mut out, l))
-                    .map_err(CliError::stdout)?,
-            }
-        }
-        out.flush().map_err(CliError::stdout)?;
+        let (lines, next) = match &pool_threads {
+            Some(p) => p.install(|| rayon::join(verify_batch, write_and_gather)),
+            None => rayon::join(verify_batch, write_and_gather),
+        };
+        batch = next?;
+        done = lines;
     }
+    emit(&done, &mut out)?;
     progress.finish_and_clear();
     if args.format == Format::Human {
         writeln!(
