@@ -524,12 +524,14 @@ impl<'a> Validator<'a> {
     /// that validator's parent, not its extra certificates and CRLs.
     pub fn with_extra<'b>(
         &'b self,
-        intermediates: &'b [Certificate],
+        intermediates: impl IntoIterator<Item = &'b Certificate>,
         crls: &'b [Vec<u8>],
     ) -> Validator<'b> {
         let parent: &'b Validator<'b> = self.parent.unwrap_or(self);
-        let intermediate_views: Vec<Option<View<'b>>> =
-            intermediates.iter().map(|c| View::new(c).ok()).collect();
+        let intermediate_views: Vec<Option<View<'b>>> = intermediates
+            .into_iter()
+            .map(|c| View::new(c).ok())
+            .collect();
         let mut by_subject: HashMap<name::NormName, Vec<Candidate>> = HashMap::new();
         for (i, v) in intermediate_views.iter().enumerate() {
             if let Some(v) = v {

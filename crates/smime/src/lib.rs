@@ -67,6 +67,7 @@ mod signer;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use smimetrust_chain::{Certificate, Validator};
 
@@ -201,14 +202,74 @@ pub struct Verifier<'v> {
     validator: &'v Validator<'v>,
     options: Options,
     index: CertIndex<'v>,
+    parsed: ParsedCerts,
 }
 
-impl std::fmt::Debug for Verifier<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Verifier")
-            .field("validator", self.validator)
-            .field("options", &self.options)
-            .finish_non_exhaustive()
+/// CA certificates parsed from messages, kept across messages: the same intermediates come with
+/// message after message, and parsing one costs about as much as hashing 10 KB. Only CAs: end
+/// entities are many, and keeping them costs more in memory (page faults) than parsing again.
+/// Bounded: emptied when full.
+#[derive(Default)]
+struct ParsedCerts {
+    inner: Mutex<ParsedInner>,
+}
+
+#[derive(Default)]
+struct ParsedInner {
+    map: HashMap<u64, Vec<Arc<Certificate>>>,
+    /// Certificates in `map`.
+    len: usize,
+}
+
+impl ParsedCerts {
+    /// Certificates kept at most.
+    const CAPACITY: usize = 1024;
+    /// Certificates kept under one key at most (hostile input can make keys collide).
+    const PER_KEY: usize = 4;
+
+    /// The certificate with bytes `der`, parsed now or earlier.
+    fn get(&self, der: &[u8]) -> Arc<Certificate> {
+        if let Some(c) = self.lookup(der) {
+            return c;
+        }
+        // Parsed outside the lock; another thread may parse the same certificate meanwhile,
+        // which costs time, not correctness.
+        let cert = Arc::new(Certificate::from_der(der.to_vec()));
+        if cert.info().is_some_and(|i| i.is_ca) {
+            self.insert(&cert);
+        }
+        cert
+    }
+
+    /// Keyed like `Der`: the length and the last 32 bytes; the bytes are compared whole.
+    fn key(der: &[u8]) -> u64 {
+        use std::hash::BuildHasher;
+        static KEYS: OnceLock<std::collections::hash_map::RandomState> = OnceLock::new();
+        KEYS.get_or_init(Default::default).hash_one(&Der(der))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ParsedInner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn lookup(&self, der: &[u8]) -> Option<Arc<Certificate>> {
+        let inner = self.lock();
+        let list = inner.map.get(&Self::key(der))?;
+        list.iter().find(|c| c.der() == der).map(Arc::clone)
+    }
+
+    fn insert(&self, cert: &Arc<Certificate>) {
+        let key = Self::key(cert.der());
+        let mut inner = self.lock();
+        if inner.len >= Self::CAPACITY {
+            inner.map.clear();
+            inner.len = 0;
+        }
+        let list = inner.map.entry(key).or_default();
+        if list.len() < Self::PER_KEY && !list.iter().any(|c| c.der() == cert.der()) {
+            list.push(Arc::clone(cert));
+            inner.len += 1;
+        }
     }
 }
 
@@ -450,6 +511,7 @@ impl<'v> Verifier<'v> {
             validator,
             index: CertIndex::new(certs),
             options,
+            parsed: ParsedCerts::default(),
         }
     }
 
@@ -663,17 +725,20 @@ impl<'v> Verifier<'v> {
         // again. The signers' own certificates stay out of the path-building pool unless they
         // are CAs (a pool certificate costs a parse of its extensions); others stay in, as a
         // CRL may be signed by a certificate that is not a CA.
-        let (issuers, signers_only): (Vec<Certificate>, Vec<Certificate>) = sd
+        let (issuers, signers_only): (Vec<Arc<Certificate>>, Vec<Arc<Certificate>>) = sd
             .certs
             .iter()
             .filter(|c| !self.index.contains(c))
-            .map(|c| Certificate::from_der(c.to_vec()))
+            .map(|c| self.parsed.get(c))
             .partition(|c| {
                 c.info().is_none_or(|i| i.is_ca) || !sd.signers.iter().any(|si| si.sid.matches(c))
             });
-        let message_certs: Vec<&Certificate> = issuers.iter().chain(&signers_only).collect();
+        let message_certs: Vec<&Certificate> =
+            issuers.iter().chain(&signers_only).map(|c| &**c).collect();
         let crls: Vec<Vec<u8>> = sd.crls.iter().map(|c| c.to_vec()).collect();
-        let validator = self.validator.with_extra(&issuers, &crls);
+        let validator = self
+            .validator
+            .with_extra(issuers.iter().map(|c| &**c), &crls);
         let ctx = signer::LayerCtx {
             options: &self.options,
             validator: &validator,
@@ -792,6 +857,56 @@ mod tests {
         odd.insert(at, b'*');
         let mail = mime::Entity::parse(&odd).unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(pkcs7_body(&mail), Err(Error::Mime { .. })));
+    }
+
+    #[test]
+    fn parsed_certificates_are_shared_and_bounded() {
+        let cache = ParsedCerts::default();
+        let keep = |der: &[u8]| {
+            let c = Arc::new(Certificate::from_der(der.to_vec()));
+            cache.insert(&c);
+            c
+        };
+        let a = keep(b"not a certificate");
+        assert!(
+            cache
+                .lookup(b"not a certificate")
+                .is_some_and(|c| Arc::ptr_eq(&a, &c))
+        );
+        // Same length and last 32 bytes (one key), different bytes: both kept, told apart.
+        let (x, mut x2) = ([1u8; 40], [1u8; 40]);
+        x2[..8].copy_from_slice(&[9; 8]);
+        let _ = (keep(&x), keep(&x2));
+        assert_eq!(
+            cache.lookup(&x2).map(|c| c.der().to_vec()),
+            Some(x2.to_vec())
+        );
+        assert_eq!(cache.lookup(&x).map(|c| c.der().to_vec()), Some(x.to_vec()));
+        assert!(cache.lookup(&[1u8; 41]).is_none());
+        // End entities (here: bytes that are no certificate at all) are parsed, not kept.
+        let _ = cache.get(b"another one");
+        assert!(cache.lookup(b"another one").is_none());
+        for i in 0..ParsedCerts::CAPACITY as u32 + 10 {
+            let _ = keep(&i.to_be_bytes());
+        }
+        let inner = cache.lock();
+        let kept: usize = inner.map.values().map(Vec::len).sum();
+        assert_eq!(kept, inner.len);
+        assert!(kept <= ParsedCerts::CAPACITY);
+        drop(inner);
+        // Colliding keys: at most PER_KEY kept under one.
+        for i in 0..20u8 {
+            let mut z = [0u8; 40];
+            z[0] = i;
+            let _ = keep(&z);
+        }
+        assert!(
+            cache
+                .lock()
+                .map
+                .values()
+                .all(|l| l.len() <= ParsedCerts::PER_KEY)
+        );
     }
 
     #[test]
