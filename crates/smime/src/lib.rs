@@ -245,7 +245,7 @@ impl ParsedCerts {
     fn key(der: &[u8]) -> u64 {
         use std::hash::BuildHasher;
         static KEYS: OnceLock<std::collections::hash_map::RandomState> = OnceLock::new();
-        KEYS.get_or_init(Default::default).hash_one(&Der(der))
+        KEYS.get_or_init(Default::default).hash_one(Der(der))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, ParsedInner> {
