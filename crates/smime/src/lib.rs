@@ -12,7 +12,8 @@
 //!   content given separately.
 //!
 //! The detached content of `multipart/signed` is the first part's raw bytes exactly as they
-//! are in the message (parsed with `mailparse`, whose `raw_bytes` are slices of the input),
+//! are in the message (headers parsed with `mailparse`, multipart bodies split lazily and only
+//! where the signature is searched for, each part a slice of the input),
 //! with bare LF line ends read as CRLF (RFC 8551 3.1.1: files saved with LF-only lines still
 //! verify). CMS is read from DER or BER (indefinite lengths, chunked OCTET STRINGs) without
 //! re-encoding anything signed: certificates keep their bytes, and signatures over signed
