@@ -31,20 +31,35 @@
 //! them on every corpus signature and on thousands of mutations); a failing signature costs
 //! both.
 //!
-//! RSA keys are prepared once (`ParsedPublicKey`: the key built, and AWS-LC keeps the
-//! Montgomery constants of the modulus with it after the first verification) and kept in a
-//! small cache by modulus, exponent and parameters: a batch of S/MIME messages verifies
-//! hundreds of leaf certificates with the same CA key, and a prepared key saves about 2 µs of
-//! an RSA-2048 verification. ECDSA keys are not cached (a prepared P-256 key saves about 1 µs of
-//! 38).
+//! RSA keys are prepared (`ParsedPublicKey`: the key built once, and AWS-LC keeps the
+//! Montgomery constants of the modulus with it after its first verification) on their second
+//! use, and kept in a small cache by parameters, modulus and exponent: a batch of S/MIME
+//! messages verifies hundreds of leaf certificates with the same CA key, and a prepared key
+//! saves about 2 µs of an RSA-2048 verification; but each message's own signature is by a key
+//! used once, and preparing and caching that costs about 1 µs more than verifying without (so a
+//! key used once is only noted, by a 64-bit fingerprint). ECDSA keys are not cached (a prepared
+//! P-256 key saves about 1 µs of 38).
 //!
-//! Measured (release, 2-core machine; `cargo bench -p smimetrust-chain --bench verify`, and a
-//! scratch comparison of the libraries alone): RSA-2048 PKCS #1 v1.5 SHA-256 about 13–14 µs with
-//! a cached key and 15–16 µs with a fresh one, against 17.5–20 µs for ring (which has no
-//! prepared keys) and 48–53 µs for RustCrypto; ECDSA P-256 37–40 µs (ring 40–46 µs, RustCrypto
-//! 155–165 µs), P-384 about 200 µs (ring and `p384` about 500–600 µs), P-521 about 360 µs.
+//! Measured (release, 2-core machine, 2026-12-01; `cargo bench -p smimetrust-chain --bench
+//! verify --features ring`, the `speed` test of `tests/signatures.rs`, and, outside the
+//! repository, the libraries alone and the providers on 300 RSA-2048 leaf keys made with
+//! OpenSSL, 3 runs each), µs per verification:
+//!
+//! | | aws-lc | ring | RustCrypto |
+//! | --- | --- | --- | --- |
+//! | RSA-2048 PKCS #1 v1.5 SHA-256, the same key every call (a CA's, over a 1.5 KB TBSCertificate) | 13.2–14.9 (aws-lc alone, prepared: 12.9–13.7) | 17.5–18.7 (ring alone: 17.0–17.7) | 44–48 |
+//! | the same, a new key every call, over 20 KB of content (a message signature: the SHA-256 of the content is about 10 µs of it) | 23.9–24.7 | 26.8–27.8 | 62.1–62.7 |
+//! | one message: the two above | 37.1–38.6 | 44.2–46.1 | 107–108 |
+//! | RSA-3072 PKCS #1 v1.5 SHA-256; RSA-2048 PSS SHA-256 | 26.7; 14.7 | 36.7; 19.6 | 100.6; 48.5 |
+//! | ECDSA P-256 SHA-256 | 36–40 | 38–46 | 148–165 |
+//! | ECDSA P-384 SHA-384 | 140–206 | 500–600 | about 500 |
+//! | ECDSA P-521 SHA-512 | 250–390 | (RustCrypto) | 465 |
+//!
+//! Building AWS-LC (aws-lc-sys, C and assembly with the C compiler) adds about 45 s to a clean
+//! release build on 2 cores.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use aws_lc_rs::signature as aws;
@@ -130,39 +145,70 @@ fn rsa_parameters(padding: RsaPadding, bits: usize) -> Option<RsaParams> {
     }
 }
 
-/// Prepared RSA keys by parameters, modulus and exponent: a batch verifies many signatures by
-/// the same few CA keys.
-static RSA_KEYS: LazyLock<Mutex<HashMap<Vec<u8>, Arc<aws::ParsedPublicKey>>>> =
-    LazyLock::new(Default::default);
-/// Entries kept at most; the cache is emptied when full (simple, and bounded: each leaf key of
-/// a batch passes through it too, and a CA key is prepared again after every 256 new keys).
-const RSA_KEY_CACHE: usize = 256;
+/// RSA keys prepared by aws-lc-rs, by parameters, modulus and exponent ([`key_id`]): a batch
+/// verifies many signatures by the same few CA keys. A key is prepared on its second use: most
+/// keys of a batch (the message signers') are used once, and preparing one that is not used
+/// again costs more than it saves.
+#[derive(Default)]
+struct KeyCache {
+    /// The prepared keys.
+    keys: HashMap<Vec<u8>, Arc<aws::ParsedPublicKey>>,
+    /// Fingerprints (hashes) of the ids used once and not prepared. A collision only prepares
+    /// a key early: the prepared keys are found by the whole id.
+    seen: HashSet<u64>,
+}
 
-/// The prepared key for `params`, `n` and `e`, from the cache or built (and cached); `None`
-/// when aws-lc-rs refuses the components.
-fn rsa_key(params: RsaParams, n: &[u8], e: &[u8]) -> Option<Arc<aws::ParsedPublicKey>> {
+/// What the cache knows of a key.
+enum Lookup {
+    /// Prepared.
+    Prepared(Arc<aws::ParsedPublicKey>),
+    /// Used before: to prepare (and cache) now.
+    Again,
+    /// Not used before (now noted), or the cache is unavailable: verify without preparing.
+    First,
+}
+
+static RSA_KEYS: LazyLock<Mutex<KeyCache>> = LazyLock::new(Default::default);
+/// Prepared keys kept at most; emptied when full (simple, and bounded).
+const RSA_KEY_CACHE: usize = 256;
+/// Fingerprints of keys used once kept at most; emptied when full.
+const RSA_KEYS_SEEN: usize = 4096;
+
+/// The cache key: parameters, modulus length, modulus, exponent.
+fn key_id(params: RsaParams, n: &[u8], e: &[u8]) -> Vec<u8> {
     let mut id = Vec::with_capacity(n.len() + e.len() + 5);
     id.push(params as u8);
     id.extend_from_slice(&u32::try_from(n.len()).unwrap_or(u32::MAX).to_le_bytes());
     id.extend_from_slice(n);
     id.extend_from_slice(e);
-    if let Ok(cache) = RSA_KEYS.lock()
-        && let Some(key) = cache.get(&id)
-    {
-        return Some(key.clone());
+    id
+}
+
+fn lookup(id: &[u8]) -> Lookup {
+    let Ok(mut cache) = RSA_KEYS.lock() else {
+        return Lookup::First;
+    };
+    if let Some(key) = cache.keys.get(id) {
+        return Lookup::Prepared(key.clone());
     }
-    let key = Arc::new(
-        aws::RsaPublicKeyComponents { n, e }
-            .to_parsed_public_key(params.get())
-            .ok()?,
-    );
+    let fingerprint = cache.keys.hasher().hash_one(id);
+    if cache.seen.remove(&fingerprint) {
+        return Lookup::Again;
+    }
+    if cache.seen.len() >= RSA_KEYS_SEEN {
+        cache.seen.clear();
+    }
+    cache.seen.insert(fingerprint);
+    Lookup::First
+}
+
+fn remember(id: Vec<u8>, key: Arc<aws::ParsedPublicKey>) {
     if let Ok(mut cache) = RSA_KEYS.lock() {
-        if cache.len() >= RSA_KEY_CACHE {
-            cache.clear();
+        if cache.keys.len() >= RSA_KEY_CACHE {
+            cache.keys.clear();
         }
-        cache.insert(id, key.clone());
+        cache.keys.insert(id, key);
     }
-    Some(key)
 }
 
 /// Whether aws-lc verifies the RSA signature (`false`: not verified, or not aws-lc's to do).
@@ -183,7 +229,20 @@ fn rsa_verifies(op: &RsaOp<'_>, message: &[u8], signature: &[u8]) -> bool {
     } else {
         signature
     };
-    rsa_key(params, op.n, op.e).is_some_and(|key| key.verify_sig(message, signature).is_ok())
+    let components = aws::RsaPublicKeyComponents { n: op.n, e: op.e };
+    let id = key_id(params, op.n, op.e);
+    match lookup(&id) {
+        Lookup::Prepared(key) => key.verify_sig(message, signature).is_ok(),
+        Lookup::First => components.verify(params.get(), message, signature).is_ok(),
+        Lookup::Again => match components.to_parsed_public_key(params.get()) {
+            Ok(key) => {
+                let key = Arc::new(key);
+                remember(id, key.clone());
+                key.verify_sig(message, signature).is_ok()
+            }
+            Err(_) => false,
+        },
+    }
 }
 
 /// The aws-lc-rs ECDSA algorithm for `curve` with `hash` (DER `ECDSA-Sig-Value`), if it has
@@ -335,8 +394,8 @@ mod tests {
                 .expect("spki");
             let prepared =
                 front::prepare(&spki, parts.algorithm, AlgorithmPolicy::DEFAULT).expect("prepared");
-            // Twice: the second time with the cached key.
-            for _ in 0..2 {
+            // Three times: not prepared, prepared (second use), the prepared key.
+            for _ in 0..3 {
                 assert_eq!(
                     aws_verifies(&prepared.op, parts.tbs, parts.signature),
                     by_aws_lc,
@@ -372,6 +431,25 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    /// A key is prepared on its second use, and found prepared from the third on.
+    #[test]
+    fn keys_are_prepared_on_their_second_use() {
+        let id = key_id(RsaParams::PssSha384, b"a modulus of this test only", &[3]);
+        assert!(matches!(lookup(&id), Lookup::First));
+        assert!(matches!(lookup(&id), Lookup::Again));
+        let key = aws::RsaPublicKeyComponents {
+            n: &[0xc1; 256][..],
+            e: &[1, 0, 1][..],
+        }
+        .to_parsed_public_key(RsaParams::PssSha384.get())
+        .expect("an odd modulus");
+        remember(id.clone(), Arc::new(key));
+        assert!(matches!(lookup(&id), Lookup::Prepared(_)));
+        // Another parameter set with the same key is another entry.
+        let other = key_id(RsaParams::PssSha256, b"a modulus of this test only", &[3]);
+        assert!(matches!(lookup(&other), Lookup::First));
     }
 
     /// A cached key answers for its own parameters only: the same RSA key under another hash

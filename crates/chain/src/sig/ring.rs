@@ -39,10 +39,10 @@ use super::{AlgorithmPolicy, SignatureVerifier, Weakness, rustcrypto};
 use crate::reason::Invalid;
 
 /// The ring signature verification provider (the default with the `ring` feature and without
-/// `aws-lc`, which is faster: see `sig::AwsLc`): ring 0.17
-/// for RSA PKCS #1 v1.5 and PSS, ECDSA P-256/P-384, with [`RustCrypto`](super::RustCrypto) as
-/// the fallback for the rest and for whatever ring does not verify. Its outcomes are
-/// [`RustCrypto`](super::RustCrypto)'s; see the [module documentation](self).
+/// `aws-lc`, which is faster: see `sig::AwsLc`): ring 0.17 for RSA PKCS #1 v1.5 and PSS, ECDSA
+/// P-256/P-384, with [`RustCrypto`](super::RustCrypto) as the fallback for the rest and for
+/// whatever ring does not verify. Its outcomes are [`RustCrypto`](super::RustCrypto)'s; see the
+/// [module documentation](self).
 ///
 /// ```
 /// use smimetrust_chain::Reason;
