@@ -114,7 +114,7 @@ fn run(case: &Value) -> Outcome {
     let verifier = smimetrust_chain::sig::default_verifier();
     let validator = Validator::new(&anchors, &pool, &crls, verifier);
     let result = validator.verify(&leaf, &options);
-    // The default provider (ring, with the `ring` feature) and the pure-Rust one agree on
+    // The default provider (aws-lc or ring, with their features) and the pure-Rust one agree on
     // every case, down to the error details and warnings.
     let pure = Validator::new(&anchors, &pool, &crls, &smimetrust_chain::sig::RustCrypto)
         .verify(&leaf, &options);

@@ -14,8 +14,9 @@
 //! INVALID row rejected for a reason unrelated to OpenSSL's verdict (which could hide a false
 //! accept).
 //!
-//! Each row is also validated with the default signature provider (`sig::Ring` with the `ring`
-//! feature), which must give exactly RustCrypto's result.
+//! Each row is also validated with the default signature provider (`sig::AwsLc` with the
+//! `aws-lc` feature, `sig::Ring` with only the `ring` feature), which must give exactly
+//! RustCrypto's result.
 //!
 //! Skipped, with a message, when `../shared` (beside the repository) is absent.
 
@@ -210,7 +211,7 @@ fn pkits() {
 
         let validator = Validator::new(&anchors, &certs, &crls, &RustCrypto);
         let result = validator.verify(&leaf, &options);
-        // The default provider (ring, with the `ring` feature) agrees with RustCrypto on
+        // The default provider (aws-lc or ring, with their features) agrees with RustCrypto on
         // every row, down to the error details and warnings.
         let fast = Validator::new(&anchors, &certs, &crls, sig::default_verifier())
             .verify(&leaf, &options);

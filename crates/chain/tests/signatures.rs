@@ -1,4 +1,5 @@
-//! The signature verifiers (`sig::RustCrypto`, and `sig::Ring` with the `ring` feature)
+//! The signature verifiers (`sig::RustCrypto`, `sig::AwsLc` with the `aws-lc` feature and
+//! `sig::Ring` with the `ring` feature)
 //! against real certificates: each certificate's signature over its TBSCertificate, checked
 //! with its issuer's SubjectPublicKeyInfo, all sliced from the original DER (never re-encoded).
 //! Every test runs once per provider and asserts the same outcomes for each; the differential
@@ -29,9 +30,11 @@ const STRICT: AlgorithmPolicy = AlgorithmPolicy::STRICT;
 
 /// Every provider this build has, by name.
 fn providers() -> Vec<(&'static str, &'static dyn SignatureVerifier)> {
-    #[cfg_attr(not(feature = "ring"), allow(unused_mut))]
+    #[cfg_attr(not(any(feature = "aws-lc", feature = "ring")), allow(unused_mut))]
     let mut all: Vec<(&'static str, &'static dyn SignatureVerifier)> =
         vec![("rustcrypto", &sig::RustCrypto)];
+    #[cfg(feature = "aws-lc")]
+    all.push(("aws-lc", &sig::AwsLc));
     #[cfg(feature = "ring")]
     all.push(("ring", &sig::Ring));
     all
@@ -379,6 +382,8 @@ fn garbage_never_panics() {
         fixture("rsa2048-sha512.der"),
         fixture("rsa-pss-sha256.der"),
         fixture("rsa-pss-sha384-psskey.der"),
+        fixture("rsa1024-sha256.der"),
+        fixture("p256-sha1.der"),
         fixture("p384-sha384.der"),
         fixture("p521-sha512.der"),
         fixture("dsa2048-sha256.der"),

@@ -1,5 +1,6 @@
 //! The pure-Rust [`SignatureVerifier`] over the RustCrypto crates (the default without the
-//! `ring` feature, and the fallback of `sig::Ring` for what ring does not do).
+//! `aws-lc` and `ring` features, and the fallback of `sig::AwsLc` and `sig::Ring` for what
+//! aws-lc and ring do not do).
 //!
 //! | signature algorithm | key (SPKI) | hashes |
 //! | --- | --- | --- |
