@@ -600,13 +600,21 @@ impl<'v> Verifier<'v> {
         }
         match classify(mail) {
             Entity::MultipartSigned => {
-                let parts = mail.parts(&mut state.multipart_budget)?;
-                let [content, signature] = parts.as_slice() else {
+                let mut parts = mail.parts(&mut state.multipart_budget)?;
+                let first = [parts.next_raw(), parts.next_raw(), parts.next_raw()];
+                let [Some(content), Some(signature), None] = first else {
+                    let mut n = first.iter().flatten().count();
+                    while parts.next_raw().is_some() {
+                        n += 1;
+                    }
                     return Err(Error::mime(format!(
-                        "multipart/signed has {} parts instead of 2",
-                        parts.len()
+                        "multipart/signed has {n} parts instead of 2"
                     )));
                 };
+                let (content, signature) = (
+                    &mime::Entity::parse(content)?,
+                    &mime::Entity::parse(signature)?,
+                );
                 let sig = pkcs7_body(signature)?;
                 let raw = content.raw;
                 let forms: &[Form] = if digest::has_bare_lf(raw) {
@@ -649,9 +657,9 @@ impl<'v> Verifier<'v> {
             }
             Entity::Multipart if search => {
                 // Find the signature wherever it is: the first signed or encrypted part.
-                for part in &mail.parts(&mut state.multipart_budget)? {
+                for part in mail.parts(&mut state.multipart_budget)? {
                     let before = state.layers.len();
-                    self.entity(part, state, depth, true)?;
+                    self.entity(&part?, state, depth, true)?;
                     if state.layers.len() > before {
                         break;
                     }
@@ -824,6 +832,12 @@ mod tests {
             ));
         }
         message.push_str("Content-Type: text/plain\r\n\r\nhi\r\n");
+        let report = verify_bytes(message.as_bytes());
+        assert_eq!(report.status, Status::Error);
+        assert_eq!(report.code, Some("mime-too-complex"));
+    }
+
+    fn verify_bytes(message: &[u8]) -> Report {
         let anchors = [];
         let validator = Validator::new(
             &anchors,
@@ -832,9 +846,33 @@ mod tests {
             smimetrust_chain::sig::default_verifier(),
         );
         let verifier = Verifier::new(&validator, Options::at(time::OffsetDateTime::UNIX_EPOCH));
-        let report = verifier.verify(message.as_bytes(), None);
-        assert_eq!(report.status, Status::Error);
-        assert_eq!(report.code, Some("mime-too-complex"));
+        verifier.verify(message, None)
+    }
+
+    /// Parts are found one at a time: 200,000 parts are walked, not held.
+    #[test]
+    fn wide_multiparts_are_walked_lazily() {
+        let mut message = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n".to_vec();
+        for _ in 0..200_000 {
+            message.extend_from_slice(b"--b\r\nContent-Type: text/plain\r\n\r\nx\r\n");
+        }
+        message.extend_from_slice(b"--b--\r\n");
+        assert_eq!(verify_bytes(&message).status, Status::NotSigned);
+    }
+
+    #[test]
+    fn multipart_signed_needs_two_parts() {
+        let message = b"Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=b\r\n\r\n--b\r\n\r\none\r\n--b\r\n\r\ntwo\r\n--b\r\n\r\nthree\r\n--b--\r\n";
+        let report = verify_bytes(message);
+        assert_eq!(report.code, Some("mime-malformed"));
+        assert!(
+            report
+                .message
+                .as_deref()
+                .is_some_and(|m| m.contains("has 3 parts")),
+            "{:?}",
+            report.message
+        );
     }
 
     #[test]

@@ -54,20 +54,27 @@ impl<'a> Entity<'a> {
     }
 
     /// The body parts of a multipart entity (none for other entities, or without a
-    /// `boundary`). Each call costs one unit of `budget`; none left is [`Error::TooComplex`].
+    /// `boundary`), found one at a time as the iterator is advanced: a multipart of a million
+    /// parts costs no memory for the parts not yet reached. Each call costs one unit of
+    /// `budget`; none left is [`Error::TooComplex`].
     ///
     /// The rules are `mailparse`'s: the delimiter is `--` and the boundary at the start of
     /// the body or of a line (a line that begins with it counts, as RFC 2046 forbids such
     /// lines inside parts); a part starts after the end of the delimiter's line and ends
     /// before the CRLF (or LF) that precedes the next delimiter, or at the end of the input
     /// when no delimiter follows; a delimiter followed by `--` closes the list.
-    pub fn parts(&self, budget: &mut usize) -> Result<Vec<Entity<'a>>, Error> {
-        let raw = self.raw;
-        if !self.ctype.mimetype.starts_with("multipart/") || raw.len() <= self.body_start {
-            return Ok(Vec::new());
+    pub fn parts(&self, budget: &mut usize) -> Result<Parts<'a>, Error> {
+        let none = Parts {
+            raw: self.raw,
+            delimiter: Vec::new(),
+            finder: memchr::memmem::Finder::new(b"").into_owned(),
+            delimiter_end: None,
+        };
+        if !self.ctype.mimetype.starts_with("multipart/") || self.raw.len() <= self.body_start {
+            return Ok(none);
         }
         let Some(boundary) = self.ctype.params.get("boundary") else {
-            return Ok(Vec::new());
+            return Ok(none);
         };
         if *budget == 0 {
             return Err(Error::TooComplex {
@@ -75,38 +82,63 @@ impl<'a> Entity<'a> {
             });
         }
         *budget -= 1;
-        let delimiter = format!("--{boundary}");
-        let line_delimiter = format!("\n{delimiter}");
-        let finder = memchr::memmem::Finder::new(line_delimiter.as_bytes());
-        // The first delimiter at `from` or at a line start after it.
-        let find = |from: usize| -> Option<usize> {
-            let rest = raw.get(from..)?;
-            if rest.starts_with(delimiter.as_bytes()) {
-                return Some(from);
-            }
-            finder.find(rest).map(|i| from + i + 1)
+        let delimiter = format!("--{boundary}").into_bytes();
+        let line_delimiter = [b"\n".as_slice(), &delimiter].concat();
+        let mut parts = Parts {
+            raw: self.raw,
+            finder: memchr::memmem::Finder::new(&line_delimiter).into_owned(),
+            delimiter,
+            delimiter_end: None,
         };
-        let mut parts = Vec::new();
-        let Some(first) = find(self.body_start) else {
-            return Ok(parts);
-        };
-        let mut delimiter_end = first + delimiter.len();
-        while let Some(newline) = raw
-            .get(delimiter_end..)
-            .and_then(|rest| memchr::memchr(b'\n', rest))
-        {
-            let start = delimiter_end + newline + 1;
-            let next = find(start);
-            let end = next.map_or(raw.len(), |at| strip_line_end(raw, start, at));
-            parts.push(Entity::parse(raw.get(start..end).unwrap_or_default())?);
-            delimiter_end = next.map_or(raw.len(), |at| at + delimiter.len());
-            if delimiter_end + 2 > raw.len()
-                || raw.get(delimiter_end..delimiter_end + 2) == Some(b"--")
-            {
-                break;
-            }
-        }
+        parts.delimiter_end = parts
+            .find_delimiter(self.body_start)
+            .map(|first| first + parts.delimiter.len());
         Ok(parts)
+    }
+}
+
+/// The parts of a multipart entity, in order; see [`Entity::parts`].
+pub(crate) struct Parts<'a> {
+    raw: &'a [u8],
+    /// `--` and the boundary.
+    delimiter: Vec<u8>,
+    /// Finds a line feed and the delimiter.
+    finder: memchr::memmem::Finder<'static>,
+    /// Where the last delimiter found ends; `None` when no part is left.
+    delimiter_end: Option<usize>,
+}
+
+impl<'a> Parts<'a> {
+    /// The first delimiter at `from` or at a line start after it.
+    fn find_delimiter(&self, from: usize) -> Option<usize> {
+        let rest = self.raw.get(from..)?;
+        if rest.starts_with(&self.delimiter) {
+            return Some(from);
+        }
+        self.finder.find(rest).map(|i| from + i + 1)
+    }
+
+    /// The next part's bytes, not parsed.
+    pub fn next_raw(&mut self) -> Option<&'a [u8]> {
+        let raw = self.raw;
+        let delimiter_end = self.delimiter_end.take()?;
+        let newline = memchr::memchr(b'\n', raw.get(delimiter_end..)?)?;
+        let start = delimiter_end + newline + 1;
+        let next = self.find_delimiter(start);
+        let end = next.map_or(raw.len(), |at| strip_line_end(raw, start, at));
+        let after = next.map_or(raw.len(), |at| at + self.delimiter.len());
+        if after + 2 <= raw.len() && raw.get(after..after + 2) != Some(b"--") {
+            self.delimiter_end = Some(after);
+        }
+        raw.get(start..end)
+    }
+}
+
+impl<'a> Iterator for Parts<'a> {
+    type Item = Result<Entity<'a>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_raw().map(Entity::parse)
     }
 }
 
@@ -136,7 +168,9 @@ mod tests {
         let entity = Entity::parse(raw).unwrap_or_else(|e| panic!("{e}"));
         let mut budget = 10;
         let parts = entity.parts(&mut budget).unwrap_or_else(|e| panic!("{e}"));
-        parts.iter().map(|p| p.raw.to_vec()).collect()
+        parts
+            .map(|p| p.unwrap_or_else(|e| panic!("{e}")).raw.to_vec())
+            .collect()
     }
 
     #[test]
@@ -174,7 +208,7 @@ mod tests {
         let raw = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nx\r\n--b--";
         let entity = Entity::parse(raw).unwrap_or_else(|e| panic!("{e}"));
         let mut budget = 1;
-        assert_eq!(entity.parts(&mut budget).map(|p| p.len()).ok(), Some(1));
+        assert_eq!(entity.parts(&mut budget).map(|p| p.count()).ok(), Some(1));
         assert!(matches!(
             entity.parts(&mut budget),
             Err(Error::TooComplex { .. })
