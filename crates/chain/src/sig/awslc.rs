@@ -65,7 +65,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use aws_lc_rs::signature as aws;
 
-use super::front::{self, Curve, Hash, Op, RsaOp, RsaPadding, bit_len};
+use super::front::{Curve, Hash, Op, RsaOp, RsaPadding, bit_len};
 use super::{AlgorithmPolicy, SignatureVerifier, Weakness, rustcrypto};
 use crate::reason::Invalid;
 
@@ -303,11 +303,7 @@ impl SignatureVerifier for AwsLc {
         signature: &[u8],
         policy: AlgorithmPolicy,
     ) -> Result<Vec<Weakness>, Invalid> {
-        let prepared = front::prepare(spki, algorithm, policy)?;
-        if !aws_verifies(&prepared.op, message, signature) {
-            rustcrypto::verify_op(&prepared.op, message, signature)?;
-        }
-        Ok(prepared.weaknesses)
+        rustcrypto::verify_fast_first(spki, algorithm, message, signature, policy, aws_verifies)
     }
 }
 
@@ -394,7 +390,8 @@ mod tests {
                 .to_der()
                 .expect("spki");
             let prepared =
-                front::prepare(&spki, parts.algorithm, AlgorithmPolicy::DEFAULT).expect("prepared");
+                crate::sig::front::prepare(&spki, parts.algorithm, AlgorithmPolicy::DEFAULT)
+                    .expect("prepared");
             // Three times: not prepared, prepared (second use), the prepared key.
             for _ in 0..3 {
                 assert_eq!(
@@ -466,8 +463,8 @@ mod tests {
             .subject_public_key_info()
             .to_der()
             .expect("spki");
-        let prepared =
-            front::prepare(&spki, parts.algorithm, AlgorithmPolicy::DEFAULT).expect("prepared");
+        let prepared = crate::sig::front::prepare(&spki, parts.algorithm, AlgorithmPolicy::DEFAULT)
+            .expect("prepared");
         let Op::Rsa(rsa) = prepared.op else {
             panic!("an rsa key");
         };

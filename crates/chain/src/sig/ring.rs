@@ -34,7 +34,7 @@
 
 use ::ring::signature as ring_sig;
 
-use super::front::{self, Curve, Hash, Op, RsaOp, RsaPadding, bit_len};
+use super::front::{Curve, Hash, Op, RsaOp, RsaPadding, bit_len};
 use super::{AlgorithmPolicy, SignatureVerifier, Weakness, rustcrypto};
 use crate::reason::Invalid;
 
@@ -153,11 +153,7 @@ impl SignatureVerifier for Ring {
         signature: &[u8],
         policy: AlgorithmPolicy,
     ) -> Result<Vec<Weakness>, Invalid> {
-        let prepared = front::prepare(spki, algorithm, policy)?;
-        if !ring_verifies(&prepared.op, message, signature) {
-            rustcrypto::verify_op(&prepared.op, message, signature)?;
-        }
-        Ok(prepared.weaknesses)
+        rustcrypto::verify_fast_first(spki, algorithm, message, signature, policy, ring_verifies)
     }
 }
 
@@ -223,7 +219,8 @@ mod tests {
                 .to_der()
                 .expect("spki");
             let prepared =
-                front::prepare(&spki, parts.algorithm, AlgorithmPolicy::DEFAULT).expect("prepared");
+                crate::sig::front::prepare(&spki, parts.algorithm, AlgorithmPolicy::DEFAULT)
+                    .expect("prepared");
             assert_eq!(
                 ring_verifies(&prepared.op, parts.tbs, parts.signature),
                 by_ring,

@@ -343,6 +343,25 @@ impl SignatureVerifier for RustCrypto {
     }
 }
 
+/// The providers' common flow: the front half, then `fast` (a faster library's arithmetic,
+/// `false` when it does not verify or the operation is not its to do), then RustCrypto,
+/// whose answer is final, for whatever `fast` did not verify.
+#[cfg(any(feature = "ring", feature = "aws-lc"))]
+pub(super) fn verify_fast_first(
+    spki: &[u8],
+    algorithm: &[u8],
+    message: &[u8],
+    signature: &[u8],
+    policy: AlgorithmPolicy,
+    fast: fn(&Op<'_>, &[u8], &[u8]) -> bool,
+) -> Result<Vec<Weakness>, Invalid> {
+    let prepared = front::prepare(spki, algorithm, policy)?;
+    if !fast(&prepared.op, message, signature) {
+        verify_op(&prepared.op, message, signature)?;
+    }
+    Ok(prepared.weaknesses)
+}
+
 #[cfg(test)]
 mod tests {
     use der::Tag;
