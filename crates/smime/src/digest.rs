@@ -120,8 +120,19 @@ pub(crate) enum Form {
 }
 
 /// Whether `bytes` has an LF not preceded by CR (so its canonical form differs).
+///
+/// Every byte is looked at (lines are short: stopping at each LF costs more than scanning), in
+/// blocks whose inner loop has no early exit so that it compiles to vector instructions.
 pub(crate) fn has_bare_lf(bytes: &[u8]) -> bool {
-    memchr::memchr_iter(b'\n', bytes).any(|i| i == 0 || bytes.get(i - 1) != Some(&b'\r'))
+    if bytes.first() == Some(&b'\n') {
+        return true;
+    }
+    let after = bytes.get(1..).unwrap_or_default();
+    bytes.chunks(128).zip(after.chunks(128)).any(|(prev, cur)| {
+        prev.iter()
+            .zip(cur)
+            .fold(false, |bare, (&p, &c)| bare | ((c == b'\n') & (p != b'\r')))
+    })
 }
 
 /// Feeds the canonical form of `bytes` to `sink` in chunks, without copying the content.
@@ -156,6 +167,17 @@ mod tests {
         assert!(has_bare_lf(b"a\nb"));
         assert!(has_bare_lf(b"\n"));
         assert!(!has_bare_lf(b"a\r\nb"));
+        assert!(!has_bare_lf(b""));
+        assert!(!has_bare_lf(b"\r"));
+        // Across block boundaries, at every position of a long text.
+        for at in 0..300 {
+            let mut text = b"x\r\n".repeat(100);
+            assert!(!has_bare_lf(&text));
+            text.insert(at, b'\n');
+            let expect = memchr::memchr_iter(b'\n', &text)
+                .any(|i| i == 0 || text.get(i - 1) != Some(&b'\r'));
+            assert_eq!(has_bare_lf(&text), expect, "LF inserted at {at}");
+        }
         let d1 = DigestAlg::Sha256.digest(b"a\nb", Form::Canonical);
         let d2 = DigestAlg::Sha256.digest(b"a\r\nb", Form::AsIs);
         assert_eq!(d1, d2);
