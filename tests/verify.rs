@@ -280,6 +280,46 @@ fn folders_mbox_stdin_and_order() {
         let want = if i % 7 == 3 { "invalid" } else { "valid" };
         assert_eq!(l["status"], want, "{i}");
     }
+    // A folder entry that cannot be read (a dangling link) is an io-error line in its place,
+    // the walk goes on, and the exit code is 2.
+    #[cfg(unix)]
+    {
+        d.write("links/a.eml", &valid);
+        d.write("links/c.eml", &valid);
+        std::os::unix::fs::symlink(d.path("links/nowhere"), d.path("links/b.eml")).unwrap();
+        let out = d
+            .run(&[
+                "verify",
+                s(&d.path("links")),
+                "--trust",
+                s(&trust),
+                "--at",
+                AT,
+                "--format",
+                "json",
+            ])
+            .code(2);
+        let got = lines(&out.stdout);
+        let summary: Vec<_> = got
+            .iter()
+            .map(|l| {
+                let file = l["file"].as_str().unwrap();
+                (
+                    file[file.len() - 5..].to_string(),
+                    l["status"].clone(),
+                    l["code"].clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("a.eml".to_string(), "valid".into(), serde_json::Value::Null),
+                ("b.eml".to_string(), "error".into(), "io-error".into()),
+                ("c.eml".to_string(), "valid".into(), serde_json::Value::Null),
+            ]
+        );
+    }
     // An mbox on standard input.
     let mbox = std::fs::read(msgs.join("archive.mbox")).unwrap();
     let out = d

@@ -7,6 +7,7 @@
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, SyncSender};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -56,6 +57,11 @@ enum Source {
     File(PathBuf),
     Mbox(PathBuf),
     Stdin,
+    /// A folder entry that could not be read.
+    Unreadable {
+        name: String,
+        error: String,
+    },
 }
 
 fn peek(path: &Path, n: usize) -> io::Result<Vec<u8>> {
@@ -82,54 +88,86 @@ fn classify(path: PathBuf) -> Source {
     }
 }
 
-fn sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
-    let mut out = Vec::new();
+/// Checks that every PATH exists before anything is verified (a typo is a usage error, not a
+/// line of output); what is inside folders is found by [`walk`] while verification runs.
+fn check_paths(paths: &[PathBuf]) -> Result<()> {
+    for p in paths {
+        if !crate::output::is_dash(p) {
+            std::fs::metadata(p).map_err(|e| CliError::io(p, "cannot read", e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Sends the sources of `paths` in order: files as given, folders walked in name order. A
+/// folder entry that cannot be read is sent as [`Source::Unreadable`] and the walk goes on.
+/// Stops when the receiver is gone; returns the number of sources sent and whether any may
+/// hold several messages (an mbox or standard input).
+fn walk(paths: &[PathBuf], tx: &SyncSender<Source>) -> (u64, bool) {
+    let mut sent = 0u64;
+    let mut multi = false;
+    let mut send = |s: Source| {
+        multi |= matches!(s, Source::Mbox(_) | Source::Stdin);
+        sent += 1;
+        tx.send(s).is_ok()
+    };
     for p in paths {
         if crate::output::is_dash(p) {
-            out.push(Source::Stdin);
+            if !send(Source::Stdin) {
+                break;
+            }
             continue;
         }
-        let meta = std::fs::metadata(p).map_err(|e| CliError::io(p, "cannot read", e))?;
-        if !meta.is_dir() {
-            out.push(classify(p.clone()));
+        if !p.is_dir() {
+            if !send(classify(p.clone())) {
+                break;
+            }
             continue;
         }
         for entry in walkdir::WalkDir::new(p)
             .follow_links(true)
             .sort_by_file_name()
         {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(p).to_path_buf();
-                CliError::io(&path, "cannot read", e.into())
-            })?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let path = entry.into_path();
-            let ext = path
-                .extension()
-                .map(|e| e.to_string_lossy().to_ascii_lowercase());
-            match ext {
-                // Named as mail: no need to look inside before verifying.
-                Some(e) if e == "mbox" => out.push(Source::Mbox(path)),
-                Some(e) if EXTENSIONS.contains(&e.as_str()) => out.push(Source::File(path)),
-                Some(_) => {}
-                None => match peek(&path, 512) {
-                    Ok(head) if mbox::is_mbox(&head) => out.push(Source::Mbox(path)),
-                    Ok(head) if starts_like_message(&head) => out.push(Source::File(path)),
-                    _ => {}
-                },
+            let source = match entry {
+                Err(e) => {
+                    let path = e.path().unwrap_or(p).display().to_string();
+                    Source::Unreadable {
+                        name: path,
+                        error: format!("cannot read: {}", io::Error::from(e)),
+                    }
+                }
+                Ok(entry) if !entry.file_type().is_file() => continue,
+                Ok(entry) => {
+                    let path = entry.into_path();
+                    let ext = path
+                        .extension()
+                        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+                    match ext {
+                        // Named as mail: no need to look inside before verifying.
+                        Some(e) if e == "mbox" => Source::Mbox(path),
+                        Some(e) if EXTENSIONS.contains(&e.as_str()) => Source::File(path),
+                        Some(_) => continue,
+                        None => match peek(&path, 512) {
+                            Ok(head) if mbox::is_mbox(&head) => Source::Mbox(path),
+                            Ok(head) if starts_like_message(&head) => Source::File(path),
+                            _ => continue,
+                        },
+                    }
+                }
+            };
+            if !send(source) {
+                return (sent, multi);
             }
         }
     }
-    Ok(out)
+    (sent, multi)
 }
 
 type MboxReader = Mbox<Box<dyn io::BufRead + Send>>;
 
 /// The messages of the sources, one at a time (mbox files streamed).
 struct Items {
-    sources: std::vec::IntoIter<Source>,
+    sources: std::sync::mpsc::IntoIter<Source>,
     /// The mbox being read: its name, the next entry's index, the reader.
     mbox: Option<(String, usize, MboxReader)>,
 }
@@ -163,6 +201,9 @@ impl Iterator for Items {
             }
             match self.sources.next()? {
                 Source::File(p) => return Some(Item::File(p)),
+                Source::Unreadable { name, error } => {
+                    return Some(Item::Unreadable { name, error });
+                }
                 Source::Mbox(p) => {
                     let name = p.display().to_string();
                     match File::open(&p) {
@@ -432,11 +473,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
         pool,
         crls,
     } = load_trust(&args.validation)?;
-    let sources = sources(&args.paths)?;
-    let has_mbox = sources
-        .iter()
-        .any(|s| matches!(s, Source::Mbox(_) | Source::Stdin));
-    let count = sources.len();
+    check_paths(&args.paths)?;
 
     let verifier_impl = smimetrust_chain::sig::default_verifier();
     let validator = Validator::new(&anchors, &pool, &crls, verifier_impl);
@@ -457,28 +494,57 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
         None => None,
     };
 
-    let progress = ProgressBar::with_draw_target(
-        (!has_mbox).then_some(count as u64),
-        ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) = ProgressStyle::with_template(if has_mbox {
-        "{spinner} {pos} messages, {rate}"
-    } else {
-        "{bar:40} {pos}/{len} messages, {rate}, {eta} left"
-    }) {
-        progress.set_style(style.with_key(
-            "rate",
-            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{:.0}/s", state.per_sec());
-            },
-        ));
+    // A count until the walk has found every source, then a bar when each is one message.
+    let progress = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    let rate = |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+        let _ = write!(w, "{:.0}/s", state.per_sec());
+    };
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {pos} messages, {rate}") {
+        progress.set_style(style.with_key("rate", rate));
     }
 
+    // The walk runs beside verification and hands over sources through a bounded channel: the
+    // first messages are verified while the folders are still read, and memory does not grow
+    // with the number of files.
+    let (tx, rx) = mpsc::sync_channel::<Source>(4 * BATCH);
+    std::thread::scope(|scope| {
+        let walker_progress = progress.clone();
+        scope.spawn(move || {
+            let (count, multi) = walk(&args.paths, &tx);
+            if !multi {
+                walker_progress.set_length(count);
+                if let Ok(style) = ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} messages, {rate}, {eta} left",
+                ) {
+                    walker_progress.set_style(style.with_key("rate", rate));
+                }
+            }
+        });
+        pipeline(
+            args,
+            &verifier,
+            content.as_deref(),
+            &pool_threads,
+            &progress,
+            rx,
+        )
+    })
+}
+
+/// Verifies the messages of `rx` in batches and writes them in order; the exit code.
+fn pipeline(
+    args: &VerifyArgs,
+    verifier: &Verifier<'_>,
+    content: Option<&[u8]>,
+    pool_threads: &Option<rayon::ThreadPool>,
+    progress: &ProgressBar,
+    rx: mpsc::Receiver<Source>,
+) -> Result<u8> {
     // Stdout, not its lock: the writer moves between threads (see below).
     let mut out = BufWriter::new(io::stdout());
     let mut tally = Tally::default();
     let mut items = Items {
-        sources: sources.into_iter(),
+        sources: rx.into_iter(),
         mbox: None,
     };
     let format = args.format;
@@ -486,12 +552,20 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
     let mut emit = |lines: &[Line], out: &mut BufWriter<io::Stdout>| -> Result<()> {
         for l in lines {
             tally.add(l);
-            match format {
-                Format::Json => render::json(&mut *out, l)?,
-                Format::Human => progress
-                    .suspend(|| human(&mut *out, l))
-                    .map_err(CliError::stdout)?,
+        }
+        match format {
+            Format::Json => {
+                for l in lines {
+                    render::json(&mut *out, l)?;
+                }
             }
+            // The bar is cleared once for the batch, not once per line.
+            Format::Human => progress
+                .suspend(|| {
+                    lines.iter().try_for_each(|l| human(&mut *out, l))?;
+                    out.flush()
+                })
+                .map_err(CliError::stdout)?,
         }
         progress.inc(lines.len() as u64);
         out.flush().map_err(CliError::stdout)
@@ -504,14 +578,14 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
         let verify_batch = || -> Vec<Line> {
             batch
                 .into_par_iter()
-                .map(|item| verify_item(&verifier, content.as_deref(), item))
+                .map(|item| verify_item(verifier, content, item))
                 .collect()
         };
         let write_and_gather = || -> Result<Vec<Item>> {
             emit(&done, &mut out)?;
             Ok(items.by_ref().take(BATCH).collect())
         };
-        let (lines, next) = match &pool_threads {
+        let (lines, next) = match pool_threads {
             Some(p) => p.install(|| rayon::join(verify_batch, write_and_gather)),
             None => rayon::join(verify_batch, write_and_gather),
         };
