@@ -241,8 +241,10 @@ echo "   message signature, since every leaf signs one message when leaves = mes
 echo "   intermediates are trust anchors in trust.pem; the small hashes of the leaf TBS and the"
 echo "   signed attributes are left out)"
 wall_us=$(calc "$t1 * 1000 / $small" 1)
+wall2_us=$(calc "$t2 * 1000 / $large" 1)
 cpu_us=$(calc "$cpu1 * 1e6 / $small" 1)
 cpu2_us=$(calc "$cpu2 * 1e6 / $large" 1)
+echo "  smimetrust per message ($large): wall $wall2_us us = $(calc "$wall2_us / $floor1" 2)x / $(calc "$wall2_us / $floor2" 2)x the floor (start-up of about 3 ms spread wider)"
 echo "  smimetrust per message ($small): wall $wall_us us = $(calc "$wall_us / $floor1" 2)x / $(calc "$wall_us / $floor2" 2)x the floor (1 / 2 verifies)"
 echo "                                  CPU  $cpu_us us = $(calc "$cpu_us / $floor1" 2)x / $(calc "$cpu_us / $floor2" 2)x the floor (1 / 2 verifies)  (target <= 1.5x)"
 echo "                                  CPU  $cpu2_us us = $(calc "$cpu2_us / $floor1" 2)x / $(calc "$cpu2_us / $floor2" 2)x in the $large-message run (1 us resolution there;"
@@ -274,6 +276,7 @@ printf '  %-46s %-26s %s\n' "openssl cms -verify loop, $small msgs (median)" "$t
 printf '  %-46s %-26s %s\n' "speed-up over the openssl loop" "${speedup}x" ">= 50x: $(mark "$speedup >= 50")"
 printf '  %-46s %-26s %s\n' "floor/msg: 1 / 2 RSA verifies + SHA-256 20 KB" "$floor1 / $floor2 us" ""
 printf '  %-46s %-26s %s\n' "wall/msg (x floor 1 / 2 verifies)" "$wall_us us ($(calc "$wall_us / $floor1" 2) / $(calc "$wall_us / $floor2" 2))" "<= 1.5x (1 verify, the issue's floor), on $cores cores: $(mark "$wall_us / $floor1 <= 1.5")"
+printf '  %-46s %-26s %s\n' "wall/msg in the $large-message run" "$wall2_us us ($(calc "$wall2_us / $floor1" 2) / $(calc "$wall2_us / $floor2" 2))" "<= 1.5x (1 verify), start-up spread over $large: $(mark "$wall2_us / $floor1 <= 1.5")"
 printf '  %-46s %-26s %s\n' "CPU/msg (x floor 1 / 2 verifies)" "$cpu_us us ($(calc "$cpu_us / $floor1" 2) / $(calc "$cpu_us / $floor2" 2))" "<= 1.5x (2 verifies): $(mark "$cpu_us / $floor2 <= 1.5")"
 printf '  %-46s %-26s %s\n' "CPU/msg in the $large-message run" "$cpu2_us us ($(calc "$cpu2_us / $floor1" 2) / $(calc "$cpu2_us / $floor2" 2))" "<= 1.5x (2 verifies): $(mark "$cpu2_us / $floor2 <= 1.5")"
 printf '  %-46s %-26s %s\n' "$large / $small msgs wall time" "x$lin ($t2 ms)" "~10: $(mark "$lin <= 12")"
