@@ -22,17 +22,19 @@
 
 #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)] // test code: a panic is a failed test; the summary is printed
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use const_oid::ObjectIdentifier;
 use smimetrust_chain::sig::{self, RustCrypto};
 use smimetrust_chain::{Certificate, Options, Purpose, Revocation, TrustAnchor, Validator, pkcs7};
 
+mod common;
+
+use common::pkits::{apply_policy, exceptions, rows};
+
 fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/pkits");
-    dir.join("expected.json").is_file().then_some(dir)
+    common::pkits::corpus(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The SignedData of an S/MIME message: the first `application/(x-)pkcs7-signature` or
@@ -144,14 +146,6 @@ fn section(case: &str) -> String {
     case.split('.').take(2).collect::<Vec<_>>().join(".")
 }
 
-fn policy_oid(s: &str) -> ObjectIdentifier {
-    if s == "anyPolicy" {
-        ObjectIdentifier::new_unwrap("2.5.29.32.0")
-    } else {
-        ObjectIdentifier::new(s).expect("policy oid")
-    }
-}
-
 #[derive(Default)]
 struct Tally {
     pass: usize,
@@ -165,21 +159,8 @@ fn pkits() {
         eprintln!("skipped: ../shared/corpus/pkits is absent");
         return;
     };
-    let rows: Vec<serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
-    assert_eq!(rows.len(), 247);
-    let exceptions_text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pkits-exceptions.tsv"),
-    )
-    .unwrap();
-    let exceptions: HashMap<String, String> = exceptions_text
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| {
-            let (case, reason) = l.split_once('\t').expect("case<TAB>reason");
-            (case.to_owned(), reason.to_owned())
-        })
-        .collect();
+    let rows = rows(&dir);
+    let exceptions = exceptions(env!("CARGO_MANIFEST_DIR"));
 
     let anchor_der = std::fs::read(dir.join("certs/TrustAnchorRootCertificate.crt")).unwrap();
     let anchors = [TrustAnchor::new(Certificate::from_der(anchor_der))];
@@ -198,16 +179,7 @@ fn pkits() {
         let mut options = Options::at(time);
         options.purpose = Purpose::Any;
         options.revocation = Revocation::Required;
-        options.policy.initial_policy_set = row["initial_policy_set"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| policy_oid(v.as_str().unwrap()))
-            .collect();
-        options.policy.require_explicit_policy = row["initial_explicit_policy"].as_bool().unwrap();
-        options.policy.inhibit_policy_mapping =
-            row["initial_policy_mapping_inhibit"].as_bool().unwrap();
-        options.policy.inhibit_any_policy = row["initial_any_policy_inhibit"].as_bool().unwrap();
+        apply_policy(row, &mut options);
 
         let validator = Validator::new(&anchors, &certs, &crls, &RustCrypto);
         let result = validator.verify(&leaf, &options);

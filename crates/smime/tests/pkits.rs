@@ -13,47 +13,25 @@
 
 #![allow(clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)] // test code
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use const_oid::ObjectIdentifier;
 use smimetrust_chain::{Certificate, Revocation, TrustAnchor, Validator};
 use smimetrust_smime::{Options, Status, Verifier};
 
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/pkits");
-    dir.join("expected.json").is_file().then_some(dir)
-}
+// The corpus, row settings and exception list, shared with smimetrust-chain's PKITS test.
+#[path = "../../chain/tests/common/pkits.rs"]
+mod pkits_common;
 
-fn policy_oid(s: &str) -> ObjectIdentifier {
-    if s == "anyPolicy" {
-        ObjectIdentifier::new_unwrap("2.5.29.32.0")
-    } else {
-        ObjectIdentifier::new(s).expect("policy oid")
-    }
-}
+use pkits_common::{apply_policy, corpus, exceptions, rows};
 
 #[test]
 fn pkits_messages() {
-    let Some(dir) = corpus() else {
+    let Some(dir) = corpus(env!("CARGO_MANIFEST_DIR")) else {
         eprintln!("skipped: ../shared/corpus/pkits is absent");
         return;
     };
-    let rows: Vec<serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
-    assert_eq!(rows.len(), 247);
-    let exceptions: HashMap<String, String> = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pkits-exceptions.tsv"),
-    )
-    .unwrap()
-    .lines()
-    .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-    .map(|l| {
-        let (case, reason) = l.split_once('\t').expect("case<TAB>reason");
-        (case.to_owned(), reason.to_owned())
-    })
-    .collect();
+    let rows = rows(&dir);
+    let exceptions = exceptions(env!("CARGO_MANIFEST_DIR"));
 
     let anchor_der = std::fs::read(dir.join("certs/TrustAnchorRootCertificate.crt")).unwrap();
     let anchors = [TrustAnchor::new(Certificate::from_der(anchor_der))];
@@ -73,18 +51,7 @@ fn pkits_messages() {
         let expected_valid = row["expected"].as_str().unwrap() == "VALID";
         let mut options = Options::at(time);
         options.chain.revocation = Revocation::Required;
-        options.chain.policy.initial_policy_set = row["initial_policy_set"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| policy_oid(v.as_str().unwrap()))
-            .collect();
-        options.chain.policy.require_explicit_policy =
-            row["initial_explicit_policy"].as_bool().unwrap();
-        options.chain.policy.inhibit_policy_mapping =
-            row["initial_policy_mapping_inhibit"].as_bool().unwrap();
-        options.chain.policy.inhibit_any_policy =
-            row["initial_any_policy_inhibit"].as_bool().unwrap();
+        apply_policy(row, &mut options.chain);
         let verifier = Verifier::new(&validator, options);
         let eml = std::fs::read(dir.join(row["eml"].as_str().unwrap())).unwrap();
         let report = verifier.verify(&eml, None);

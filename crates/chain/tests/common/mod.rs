@@ -1,0 +1,3 @@
+//! Helpers shared by this crate's integration tests (and, by path, smimetrust-smime's).
+
+pub mod pkits;
