@@ -24,6 +24,8 @@ use crate::render;
 
 /// Messages verified together; what is held in memory at once (besides the trust material).
 const BATCH: usize = 256;
+/// Sources the folder walk hands over at a time.
+const WALK_CHUNK: usize = 64;
 /// A read buffer up to this size is kept for the thread's next file.
 const KEEP_READ_BUFFER: usize = 1 << 20;
 /// A read buffer starts at this size and doubles while a file fills it.
@@ -128,24 +130,56 @@ fn check_paths(paths: &[PathBuf]) -> Result<()> {
 /// folder entry that cannot be read is sent as [`Source::Unreadable`] and the walk goes on.
 /// Stops when the receiver is gone; returns the number of sources sent and whether any may
 /// hold several messages (an mbox or standard input).
-fn walk(paths: &[PathBuf], tx: &SyncSender<Source>) -> (u64, bool) {
-    let mut sent = 0u64;
-    let mut multi = false;
-    let mut send = |s: Source| {
-        multi |= matches!(s, Source::Mbox(_) | Source::Stdin);
-        sent += 1;
-        tx.send(s).is_ok()
+fn walk(paths: &[PathBuf], tx: &SyncSender<Vec<Source>>) -> (u64, bool) {
+    let mut chunks = Chunks {
+        tx,
+        chunk: Vec::with_capacity(WALK_CHUNK),
+        sent: 0,
+        multi: false,
     };
+    let done = walk_into(paths, &mut |s| chunks.push(s));
+    if done {
+        chunks.flush();
+    }
+    (chunks.sent, chunks.multi)
+}
+
+/// Sources handed over in chunks: one channel operation (and at most one wake-up of the other
+/// thread) per [`WALK_CHUNK`] files, not per file.
+struct Chunks<'a> {
+    tx: &'a SyncSender<Vec<Source>>,
+    chunk: Vec<Source>,
+    sent: u64,
+    multi: bool,
+}
+
+impl Chunks<'_> {
+    /// Adds a source; `false` when the receiver is gone.
+    fn push(&mut self, s: Source) -> bool {
+        self.multi |= matches!(s, Source::Mbox(_) | Source::Stdin);
+        self.sent += 1;
+        self.chunk.push(s);
+        self.chunk.len() < WALK_CHUNK || self.flush()
+    }
+
+    fn flush(&mut self) -> bool {
+        let chunk = std::mem::replace(&mut self.chunk, Vec::with_capacity(WALK_CHUNK));
+        chunk.is_empty() || self.tx.send(chunk).is_ok()
+    }
+}
+
+/// The walk itself: each source to `send`, in order, until it returns `false` (then `false`).
+fn walk_into(paths: &[PathBuf], send: &mut dyn FnMut(Source) -> bool) -> bool {
     for p in paths {
         if crate::output::is_dash(p) {
             if !send(Source::Stdin) {
-                break;
+                return false;
             }
             continue;
         }
         if !p.is_dir() {
             if !send(classify(p.clone())) {
-                break;
+                return false;
             }
             continue;
         }
@@ -181,18 +215,18 @@ fn walk(paths: &[PathBuf], tx: &SyncSender<Source>) -> (u64, bool) {
                 }
             };
             if !send(source) {
-                return (sent, multi);
+                return false;
             }
         }
     }
-    (sent, multi)
+    true
 }
 
 type MboxReader = Mbox<Box<dyn io::BufRead + Send>>;
 
 /// The messages of the sources, one at a time (mbox files streamed).
 struct Items {
-    sources: std::sync::mpsc::IntoIter<Source>,
+    sources: std::iter::Flatten<mpsc::IntoIter<Vec<Source>>>,
     /// The mbox being read: its name, the next entry's index, the reader.
     mbox: Option<(String, usize, MboxReader)>,
 }
@@ -529,7 +563,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
     // The walk runs beside verification and hands over sources through a bounded channel: the
     // first messages are verified while the folders are still read, and memory does not grow
     // with the number of files.
-    let (tx, rx) = mpsc::sync_channel::<Source>(4 * BATCH);
+    let (tx, rx) = mpsc::sync_channel::<Vec<Source>>(4 * BATCH / WALK_CHUNK);
     std::thread::scope(|scope| {
         let walker_progress = progress.clone();
         scope.spawn(move || {
@@ -561,13 +595,13 @@ fn pipeline(
     content: Option<&[u8]>,
     pool_threads: &Option<rayon::ThreadPool>,
     progress: &ProgressBar,
-    rx: mpsc::Receiver<Source>,
+    rx: mpsc::Receiver<Vec<Source>>,
 ) -> Result<u8> {
     // Stdout, not its lock: the writer moves between threads (see below).
     let mut out = BufWriter::new(io::stdout());
     let mut tally = Tally::default();
     let mut items = Items {
-        sources: rx.into_iter(),
+        sources: rx.into_iter().flatten(),
         mbox: None,
     };
     let format = args.format;
