@@ -18,13 +18,18 @@
 # GNU time (/usr/bin/time -v). Exit 1 when the verification results are wrong or disagree,
 # 2 on usage, 3 when a tool is missing.
 #
-# Figures (2026-12-01 23:45, this 2-core machine, quiet; aws-lc provider, lazy MIME parsing,
-# pipelined output): 1,000 messages 38.2 ms vs 3,654 ms for the openssl loop = 95.7x; 10,000
-# messages 295 ms; floor 22.2 us (1 RSA-2048 verify 12.4 us + SHA-256 of 20 KB 9.8 us), 34.6 us
-# with the leaf certificate's verification; per message at 1,000: wall 38.2 us = 1.72x / 1.10x,
-# CPU 60 us = 2.70x / 1.73x; with only the root trusted CPU +10 us; peak RSS 8.9 MB (1,000)
-# and 10.1 MB (10,000). Earlier the same day (ring, mailparse's whole-tree parse): 66.7 ms,
-# 68.5x, CPU 85 us per message at 10,000.
+# Figures (2026-12-02 07:20, this 2-core machine, slower and noisier than the day before: openssl
+# speed's RSA-2048 verify 18.2 us against 12.4 us then; fat LTO, chunked folder walk): 1,000
+# messages 64.3 ms vs 6,471 ms for the openssl loop = 100.6x; 10,000 messages 474 ms; floor
+# 30.1 us (1 RSA verify 18.2 us + SHA-256 of 20 KB 11.9 us), 48.2 us with the leaf certificate's
+# verification; per message: wall 64.3 us at 1,000 = 2.14x / 1.33x, 47.4 us at 10,000 = 1.57x /
+# 0.98x; CPU 100 us at 1,000, 91 us at 10,000 = 3.0x / 1.9x; peak RSS 8.5 MB (1,000) and 9.7 MB
+# (10,000). The day before (2026-12-01 23:45, quiet machine, before LTO): 1,000 messages 38.2 ms
+# vs 3,654 ms = 95.7x, wall 38.2 us/msg = 1.72x the 22.2 us floor, CPU 60 us.
+# A profile of the 10,000-message run: RSA ~29% of the CPU (aws-lc's verify is about twice as
+# fast as `openssl speed` reports, which counts its EVP set-up), SHA-256 of the content 12%,
+# reading the files 16% (the kernel's copy from the page cache is half of it), the rest parsing
+# and allocation spread over MIME headers, base64, CMS, the leaf certificate and output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=5
