@@ -1,6 +1,8 @@
 //! `smimetrust verify`: every row of `fixtures/smime/expected.tsv` end to end, the demo
 //! messages, mbox archives, folders, standard input, exit codes, output order and usage errors.
 
+use std::path::Path;
+
 use crate::util::{Dir, demo, repo, s};
 
 const AT: &str = "2026-06-01T00:00:00Z";
@@ -124,21 +126,38 @@ fn fixture_rows_verify_as_expected() {
 /// `verify messages/NAME --trust pki/trust.pem --at AT --format json` on a fixture: its lines,
 /// after checking the exit code.
 fn fixture_json(d: &Dir, name: &str, exit: i32) -> Vec<serde_json::Value> {
-    let msg = smime().join("messages").join(name);
+    verify_json(d, &smime().join("messages").join(name), &[], exit)
+}
+
+/// The JSON lines of `verify PATH --trust <the fixtures' trust> --at AT --format json EXTRA...`,
+/// after checking the exit code.
+#[track_caller]
+fn verify_json(d: &Dir, path: &Path, extra: &[&str], exit: i32) -> Vec<serde_json::Value> {
+    verify_json_input(d, path, extra, None, exit)
+}
+
+/// [`verify_json`] with `stdin` on standard input.
+#[track_caller]
+fn verify_json_input(
+    d: &Dir,
+    path: &Path,
+    extra: &[&str],
+    stdin: Option<&[u8]>,
+    exit: i32,
+) -> Vec<serde_json::Value> {
     let trust = smime().join("pki/trust.pem");
-    let out = d
-        .run(&[
-            "verify",
-            s(&msg),
-            "--trust",
-            s(&trust),
-            "--at",
-            AT,
-            "--format",
-            "json",
-        ])
-        .code(exit);
-    lines(&out.stdout)
+    let mut args = vec![
+        "verify",
+        s(path),
+        "--trust",
+        s(&trust),
+        "--at",
+        AT,
+        "--format",
+        "json",
+    ];
+    args.extend(extra);
+    lines(&d.run_stdin(&args, stdin).code(exit).stdout)
 }
 
 #[test]
@@ -254,21 +273,7 @@ fn folders_mbox_stdin_and_order() {
     }
     d.write("in/notes.txt", b"not a message");
     d.write("in/README", b"plain text, no headers");
-    let out = d
-        .run(&[
-            "verify",
-            s(&d.path("in")),
-            "--trust",
-            s(&trust),
-            "--at",
-            AT,
-            "--format",
-            "json",
-            "--jobs",
-            "2",
-        ])
-        .code(1);
-    let got = lines(&out.stdout);
+    let got = verify_json(&d, &d.path("in"), &["--jobs", "2"], 1);
     assert_eq!(got.len(), 300);
     for (i, l) in got.iter().enumerate() {
         assert!(
@@ -287,19 +292,7 @@ fn folders_mbox_stdin_and_order() {
         d.write("links/a.eml", &valid);
         d.write("links/c.eml", &valid);
         std::os::unix::fs::symlink(d.path("links/nowhere"), d.path("links/b.eml")).unwrap();
-        let out = d
-            .run(&[
-                "verify",
-                s(&d.path("links")),
-                "--trust",
-                s(&trust),
-                "--at",
-                AT,
-                "--format",
-                "json",
-            ])
-            .code(2);
-        let got = lines(&out.stdout);
+        let got = verify_json(&d, &d.path("links"), &[], 2);
         let summary: Vec<_> = got
             .iter()
             .map(|l| {
@@ -322,22 +315,7 @@ fn folders_mbox_stdin_and_order() {
     }
     // An mbox on standard input.
     let mbox = std::fs::read(msgs.join("archive.mbox")).unwrap();
-    let out = d
-        .run_stdin(
-            &[
-                "verify",
-                "-",
-                "--trust",
-                s(&trust),
-                "--at",
-                AT,
-                "--format",
-                "json",
-            ],
-            Some(&mbox),
-        )
-        .code(1);
-    let got = lines(&out.stdout);
+    let got = verify_json_input(&d, Path::new("-"), &[], Some(&mbox), 1);
     assert_eq!(got.len(), 3);
     assert_eq!(got[0]["file"], "-");
     assert_eq!(got[0]["index"], 0);
