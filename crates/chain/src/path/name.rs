@@ -1,5 +1,6 @@
 //! Name comparison (RFC 5280 7.1) and name constraints (RFC 5280 4.2.1.10, 6.1.3 (b)-(c)).
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use der::{Encode, Tag, Tagged};
@@ -31,29 +32,53 @@ fn push_len_prefixed(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(bytes);
 }
 
-/// Folds a directory string for comparison.
-pub(crate) fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+/// Appends what `write` appends, with its length in front as [`push_len_prefixed`] puts it (no
+/// copy made first).
+fn push_len_prefixed_with(out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) {
+    let at = out.len();
+    out.extend_from_slice(&[0; 4]);
+    write(out);
+    let len = u32::try_from(out.len() - at - 4).unwrap_or(u32::MAX);
+    if let Some(slot) = out.get_mut(at..at + 4) {
+        slot.copy_from_slice(&len.to_be_bytes());
     }
-    out
+}
+
+/// Appends a directory string folded for comparison, as UTF-8: words separated by one space,
+/// lower case.
+fn fold_into(out: &mut Vec<u8>, text: &str) {
+    let mut first = true;
+    for word in text.split_whitespace() {
+        if !first {
+            out.push(b' ');
+        }
+        first = false;
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| b.to_ascii_lowercase()));
+        } else {
+            let mut buf = [0; 4];
+            for c in word.chars().flat_map(char::to_lowercase) {
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
 }
 
 /// The text of a directory string value, decoded strictly (`None` for other types and for
 /// values that are not valid in their type, which then compare by DER).
-fn strict_text(atv: &x509_cert::attr::AttributeTypeAndValue) -> Option<String> {
+fn strict_text(atv: &x509_cert::attr::AttributeTypeAndValue) -> Option<Cow<'_, str>> {
     let bytes = atv.value.value();
     match atv.value.tag() {
-        Tag::Utf8String => std::str::from_utf8(bytes).ok().map(str::to_owned),
-        Tag::PrintableString | Tag::Ia5String => bytes
-            .is_ascii()
-            .then(|| String::from_utf8_lossy(bytes).into_owned()),
+        Tag::Utf8String => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
+        Tag::PrintableString | Tag::Ia5String => {
+            // ASCII, so valid UTF-8.
+            bytes
+                .is_ascii()
+                .then(|| std::str::from_utf8(bytes).ok().map(Cow::Borrowed))
+                .flatten()
+        }
         // T.61 in theory; Latin-1 (one char per byte, so no two values collide) in practice.
-        Tag::TeletexString => Some(bytes.iter().map(|&b| char::from(b)).collect()),
+        Tag::TeletexString => Some(Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect())),
         Tag::BmpString => {
             if !bytes.len().is_multiple_of(2) {
                 return None;
@@ -67,33 +92,47 @@ fn strict_text(atv: &x509_cert::attr::AttributeTypeAndValue) -> Option<String> {
             char::decode_utf16(units)
                 .collect::<Result<String, _>>()
                 .ok()
+                .map(Cow::Owned)
         }
         _ => None,
     }
 }
 
-/// The comparison key of one RDN.
+/// Appends the comparison key of one attribute: its type, then `S` and its folded text or `R`
+/// and the DER of its value, each length-prefixed.
+fn push_atv_key(out: &mut Vec<u8>, atv: &x509_cert::attr::AttributeTypeAndValue) {
+    push_len_prefixed(out, atv.oid.as_bytes());
+    match strict_text(atv) {
+        Some(t) => {
+            out.push(b'S');
+            push_len_prefixed_with(out, |out| fold_into(out, &t));
+        }
+        None => {
+            out.push(b'R');
+            push_len_prefixed(out, &atv.value.to_der().unwrap_or_default());
+        }
+    }
+}
+
+/// The comparison key of one RDN: its attributes' keys, sorted, each length-prefixed.
 fn rdn_key(rdn: &RelativeDistinguishedName) -> Vec<u8> {
+    let mut key = Vec::with_capacity(64);
+    if rdn.len() == 1
+        && let Some(atv) = rdn.iter().next()
+    {
+        // The usual RDN, one attribute: nothing to sort, written in place.
+        push_len_prefixed_with(&mut key, |out| push_atv_key(out, atv));
+        return key;
+    }
     let mut atvs: Vec<Vec<u8>> = rdn
         .iter()
         .map(|atv| {
-            let mut key = Vec::new();
-            push_len_prefixed(&mut key, atv.oid.as_bytes());
-            match strict_text(atv) {
-                Some(t) => {
-                    key.push(b'S');
-                    push_len_prefixed(&mut key, fold(&t).as_bytes());
-                }
-                None => {
-                    key.push(b'R');
-                    push_len_prefixed(&mut key, &atv.value.to_der().unwrap_or_default());
-                }
-            }
-            key
+            let mut k = Vec::new();
+            push_atv_key(&mut k, atv);
+            k
         })
         .collect();
     atvs.sort_unstable();
-    let mut key = Vec::new();
     for atv in &atvs {
         push_len_prefixed(&mut key, atv);
     }
@@ -589,8 +628,40 @@ mod tests {
         );
     }
 
+    fn fold(text: &str) -> String {
+        let mut out = Vec::new();
+        fold_into(&mut out, text);
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
     fn folding() {
         assert_eq!(fold("  Hello   World "), "hello world");
+        assert_eq!(fold("\tÄBC  Déf\u{2003}İx"), "äbc déf i\u{307}x");
+        assert_eq!(fold(""), "");
+    }
+
+    #[test]
+    fn single_attribute_rdns_key_as_multi_valued_ones_do() {
+        use std::str::FromStr;
+        // The one-attribute shortcut writes what the general path (keys sorted, each
+        // length-prefixed) writes for a set of one.
+        for text in ["CN=Foo  Bar", "C=DE", "emailAddress=a@b.example", "O=Ünï"] {
+            let rdn = RelativeDistinguishedName::from_str(text).unwrap();
+            let atv = rdn.iter().next().unwrap();
+            let mut one = Vec::new();
+            push_atv_key(&mut one, atv);
+            let mut general = Vec::new();
+            push_len_prefixed(&mut general, &one);
+            assert_eq!(rdn_key(&rdn), general, "{text}");
+        }
+        // Spelled differently (case, spaces), the same name.
+        let a = RelativeDistinguishedName::from_str("CN=Foo  Bar").unwrap();
+        let b = RelativeDistinguishedName::from_str("CN=foo bar").unwrap();
+        assert_eq!(rdn_key(&a), rdn_key(&b));
+        // A multi-valued RDN compares as a set.
+        let ab = RelativeDistinguishedName::from_str("CN=x+O=y").unwrap();
+        let ba = RelativeDistinguishedName::from_str("O=Y+CN=X").unwrap();
+        assert_eq!(rdn_key(&ab), rdn_key(&ba));
     }
 }
