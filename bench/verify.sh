@@ -18,7 +18,12 @@
 # GNU time (/usr/bin/time -v). Exit 1 when the verification results are wrong or disagree,
 # 2 on usage, 3 when a tool is missing.
 #
-# Figures (2026-12-02 07:20, this 2-core machine, slower and noisier than the day before: openssl
+# Figures (2026-12-02 10:27, a slow, noisy hour: openssl speed's RSA-2048 verify 21.3 us; SIMD
+# base64, in-place name keys): 1,000 messages 71.6 ms vs 7,250 ms for the openssl loop = 101x;
+# wall/msg 71.6 us = 2.16x the 33.2 us floor (1.31x with 2 verifies); paired rounds median
+# 3.06x, best 2.14x (our wall time drifted 72 -> 147 us/msg within the run, openssl speed's
+# 20.8 -> 23.2 us); 10,000 messages 511 ms (51.1 us/msg = 1.54x); peak RSS 8.5 / 9.7 MB.
+# Earlier figures (2026-12-02 07:20, this 2-core machine, slower and noisier than the day before: openssl
 # speed's RSA-2048 verify 18.2 us against 12.4 us then; fat LTO, chunked folder walk): 1,000
 # messages 64.3 ms vs 6,471 ms for the openssl loop = 100.6x; 10,000 messages 474 ms; floor
 # 30.1 us (1 RSA verify 18.2 us + SHA-256 of 20 KB 11.9 us), 48.2 us with the leaf certificate's
@@ -132,6 +137,11 @@ median_ms() {
     awk -v l="$1" 'index($0, "  " l " ") == 1 { for (i = 1; i <= NF; i++) if ($i == "ms") { print $(i - 1); exit } }' <<<"$timed"
 }
 
+# median N...: the median of the numbers given.
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'
+}
+
 # rusage RUNS CMD...: CMD RUNS times under /usr/bin/time -v, output to /dev/null; prints
 # "median-user+sys-seconds max-peak-RSS-kB worst-exit-code".
 rusage() {
@@ -145,9 +155,7 @@ rusage() {
         cpus+=("${line% *}")
         [ "${line#* }" -gt "$rss" ] && rss=${line#* }
     done
-    local med
-    med=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}')
-    echo "$med $rss $worst"
+    echo "$(median "${cpus[@]}") $rss $worst"
 }
 
 calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
@@ -283,7 +291,7 @@ for ((i = 0; i < runs; i++)); do
     ratios+=("$ratio_i")
     echo "  round $((i + 1)): floor $floor_i us (RSA $(calc "1e6 / $vps_i" 2) us), wall/msg $(calc "$ms_i * 1000 / $small" 1) us = ${ratio_i}x"
 done
-paired=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}')
+paired=$(median "${ratios[@]}")
 paired_best=$(printf '%s\n' "${ratios[@]}" | sort -g | head -1)
 echo "  paired wall/msg against the 1-verify floor: median ${paired}x, best ${paired_best}x (target <= 1.5x)"
 

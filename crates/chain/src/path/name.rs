@@ -70,13 +70,10 @@ fn strict_text(atv: &x509_cert::attr::AttributeTypeAndValue) -> Option<Cow<'_, s
     let bytes = atv.value.value();
     match atv.value.tag() {
         Tag::Utf8String => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
-        Tag::PrintableString | Tag::Ia5String => {
-            // ASCII, so valid UTF-8.
-            bytes
-                .is_ascii()
-                .then(|| std::str::from_utf8(bytes).ok().map(Cow::Borrowed))
-                .flatten()
-        }
+        Tag::PrintableString | Tag::Ia5String => std::str::from_utf8(bytes)
+            .ok()
+            .filter(|t| t.is_ascii())
+            .map(Cow::Borrowed),
         // T.61 in theory; Latin-1 (one char per byte, so no two values collide) in practice.
         Tag::TeletexString => Some(Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect())),
         Tag::BmpString => {
