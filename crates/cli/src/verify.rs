@@ -24,6 +24,15 @@ use crate::render;
 
 /// Messages verified together; what is held in memory at once (besides the trust material).
 const BATCH: usize = 256;
+/// The first batch: small, so that verification starts as soon as a few files are found;
+/// each batch after it is twice the one before, up to [`BATCH`].
+const FIRST_BATCH: usize = 16;
+/// Threads for `--jobs` unset: twice the cores, and at least this many. A thread that reads a
+/// file not in the page cache waits for the disk; with only one thread a core, that core is
+/// idle meanwhile. On the 2-core bench machine, a folder of 1,000 messages not in the page
+/// cache took 148 ms with 2 threads, 105 ms with 4 and 88 ms with 8; in the page cache, all
+/// three took the same wall time (8 threads used 4% more CPU).
+const MIN_DEFAULT_JOBS: usize = 8;
 /// Sources the folder walk hands over at a time.
 const WALK_CHUNK: usize = 64;
 /// A read buffer up to this size is kept for the thread's next file.
@@ -541,15 +550,14 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
     opts.require_email_match = args.require_email_match;
     let verifier = Verifier::new(&validator, opts);
 
-    let pool_threads = match args.jobs {
-        Some(n) => Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map_err(|e| CliError::new("usage", format!("--jobs {n}: {e}")))?,
-        ),
-        None => None,
-    };
+    let jobs = args.jobs.unwrap_or_else(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        (2 * cores).max(MIN_DEFAULT_JOBS)
+    });
+    let pool_threads = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| CliError::new("usage", format!("--jobs {jobs}: {e}")))?;
 
     // A count until the walk has found every source, then a bar when each is one message.
     let progress = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
@@ -593,7 +601,7 @@ fn pipeline(
     args: &VerifyArgs,
     verifier: &Verifier<'_>,
     content: Option<&[u8]>,
-    pool_threads: &Option<rayon::ThreadPool>,
+    pool_threads: &rayon::ThreadPool,
     progress: &ProgressBar,
     rx: mpsc::Receiver<Vec<Source>>,
 ) -> Result<u8> {
@@ -629,9 +637,11 @@ fn pipeline(
     };
     // A pipeline: while one batch is verified, the previous one is written and the next one
     // gathered (mbox entries are read then), so the cores do not wait for either.
-    let mut batch: Vec<Item> = items.by_ref().take(BATCH).collect();
+    let mut size = FIRST_BATCH;
+    let mut batch: Vec<Item> = items.by_ref().take(size).collect();
     let mut done: Vec<Line> = Vec::new();
     while !batch.is_empty() {
+        size = (size * 2).min(BATCH);
         let verify_batch = || -> Vec<Line> {
             batch
                 .into_par_iter()
@@ -640,12 +650,9 @@ fn pipeline(
         };
         let write_and_gather = || -> Result<Vec<Item>> {
             emit(&done, &mut out)?;
-            Ok(items.by_ref().take(BATCH).collect())
+            Ok(items.by_ref().take(size).collect())
         };
-        let (lines, next) = match pool_threads {
-            Some(p) => p.install(|| rayon::join(verify_batch, write_and_gather)),
-            None => rayon::join(verify_batch, write_and_gather),
-        };
+        let (lines, next) = pool_threads.install(|| rayon::join(verify_batch, write_and_gather));
         batch = next?;
         done = lines;
     }
