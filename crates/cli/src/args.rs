@@ -233,8 +233,7 @@ pub struct VerifyArgs {
     /// valid-weak messages (SHA-1 unless --allow-sha1, keys under 2048 bits) fail: exit 1.
     #[arg(long)]
     pub strict: bool,
-    /// Threads verifying messages (default: twice the cores, at least 8, so that cores stay
-    /// busy while files are read from disk).
+    /// Messages verified at once (default: one per core).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
     #[arg(long, value_enum, default_value_t)]
