@@ -645,22 +645,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
         .as_deref()
         .map(crate::output::read)
         .transpose()?;
-    let Trust {
-        anchors,
-        pool,
-        crls,
-    } = load_trust(&args.validation)?;
     check_paths(&args.paths)?;
-
-    let verifier_impl = smimetrust_chain::sig::default_verifier();
-    let validator = Validator::new(&anchors, &pool, &crls, verifier_impl);
-    let mut opts = Options::at(time);
-    opts.chain = chain_options;
-    opts.at_signing_time = at_signing_time;
-    opts.allow_sha1 = args.allow_sha1;
-    opts.require_email_match = args.require_email_match;
-    let verifier = Verifier::new(&validator, opts);
-
     let pool_threads = match args.jobs {
         Some(n) => Some(
             rayon::ThreadPoolBuilder::new()
@@ -680,11 +665,13 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
         progress.set_style(style.with_key("rate", rate));
     }
 
-    // The walk runs beside verification and hands over sources through a bounded channel: the
-    // first messages are verified while the folders are still read, and memory does not grow
-    // with the number of files.
-    let (tx, rx) = mpsc::sync_channel::<Vec<Source>>(4 * BATCH / WALK_CHUNK);
     std::thread::scope(|scope| {
+        // The walk runs beside everything else and hands over sources through a bounded
+        // channel: it starts while the trust material is still loaded, the first messages are
+        // verified while the folders are still read, and memory does not grow with the number
+        // of files. The receiver is this closure's: on an early return it is dropped, so the
+        // walk stops (its next send fails) before the scope waits for it.
+        let (tx, rx) = mpsc::sync_channel::<Vec<Source>>(4 * BATCH / WALK_CHUNK);
         let walker_progress = progress.clone();
         scope.spawn(move || {
             let (count, multi) = walk(&args.paths, &tx);
@@ -697,6 +684,20 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
                 }
             }
         });
+
+        let Trust {
+            anchors,
+            pool,
+            crls,
+        } = load_trust(&args.validation)?;
+        let verifier_impl = smimetrust_chain::sig::default_verifier();
+        let validator = Validator::new(&anchors, &pool, &crls, verifier_impl);
+        let mut opts = Options::at(time);
+        opts.chain = chain_options;
+        opts.at_signing_time = at_signing_time;
+        opts.allow_sha1 = args.allow_sha1;
+        opts.require_email_match = args.require_email_match;
+        let verifier = Verifier::new(&validator, opts);
         pipeline(
             args,
             &verifier,
