@@ -19,7 +19,13 @@
 # GNU time (/usr/bin/time -v). Exit 1 when the verification results are wrong or disagree,
 # 2 on usage, 3 when a tool is missing.
 #
-# Figures (2026-12-02 10:27, a slow, noisy hour: openssl speed's RSA-2048 verify 21.3 us; SIMD
+# Figures (2026-12-02 14:38, a new machine of the same 2-core kind: openssl speed's RSA-2048
+# verify 16.7 us; read-ahead of files not in the page cache, walk started before the trust
+# load): 1,000 messages 60.4 ms vs 5,712 ms for the openssl loop = 94.6x; wall/msg 60.4 us =
+# 2.14x the 28.2 us floor (1.35x with 2 verifies); paired rounds median 2.05x, best 1.86x;
+# 10,000 messages 373 ms (37.3 us/msg = 1.32x); peak RSS 8.3 / 9.5 MB; the 1,000 messages
+# dropped from the page cache first 70.9 ms (x1.17; 160 ms before read-ahead); --jobs 1 x1.60.
+# Before (2026-12-02 10:27, a slow, noisy hour: openssl speed's RSA-2048 verify 21.3 us; SIMD
 # base64, in-place name keys): 1,000 messages 71.6 ms vs 7,250 ms for the openssl loop = 101x;
 # wall/msg 71.6 us = 2.16x the 33.2 us floor (1.31x with 2 verifies); paired rounds median
 # 3.06x, best 2.14x (our wall time drifted 72 -> 147 us/msg within the run, openssl speed's
