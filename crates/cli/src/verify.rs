@@ -56,32 +56,18 @@ struct FileRead {
 ///
 /// Four system calls a file (open, read, the read that finds the end, close): `fs::read` and
 /// `read_to_end` also ask the file's size and position first, two more calls on every message.
-/// On Linux the first read does not wait for the disk (`preadv2` with `RWF_NOWAIT`): it fails
-/// at once when the bytes are not in the page cache, which is how [`ReadAhead`] learns that
-/// files come from the disk; the same read is then made again, waiting.
+/// The first read is [`first_read`]'s, which does not wait for the disk.
 fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<FileRead> {
     let mut file = File::open(path)?;
     if buf.len() < FIRST_READ_BUFFER {
         buf.resize(FIRST_READ_BUFFER, 0);
     }
-    let mut filled = 0;
-    let mut waited = false;
-    #[cfg(target_os = "linux")]
-    {
-        let mut slices = [io::IoSliceMut::new(&mut buf[..])];
-        // Offset -1: from the file's position, moving it, as `read` does.
-        match rustix::io::preadv2(
-            &file,
-            &mut slices,
-            u64::MAX,
-            rustix::io::ReadWriteFlags::NOWAIT,
-        ) {
-            Ok(0) => return Ok(FileRead { len: 0, waited }),
-            Ok(n) => filled = n,
-            // Not in the page cache (or no such flag here: EOPNOTSUPP): the plain read below.
-            Err(e) => waited = e == rustix::io::Errno::AGAIN,
-        }
-    }
+    let (first, waited) = first_read(&file, buf);
+    let mut filled = match first {
+        Some(0) => return Ok(FileRead { len: 0, waited }),
+        Some(n) => n,
+        None => 0,
+    };
     loop {
         if filled == buf.len() {
             buf.resize(buf.len() * 2, 0);
@@ -99,6 +85,35 @@ fn read_into(path: &Path, buf: &mut Vec<u8>) -> io::Result<FileRead> {
         }
     }
 }
+
+/// The first read of a file into `buf`, one that does not wait for the disk (Linux: `preadv2`
+/// with `RWF_NOWAIT`, which fails at once when the bytes are not in the page cache; that is how
+/// [`ReadAhead`] learns that files come from the disk). The bytes read (`None`: none yet, read
+/// on as usual: the bytes were not in the page cache, or there is no such read here) and
+/// whether the bytes were not in the page cache.
+#[cfg(target_os = "linux")]
+fn first_read(file: &File, buf: &mut [u8]) -> (Option<usize>, bool) {
+    let mut slices = [io::IoSliceMut::new(buf)];
+    // Offset -1: from the file's position, moving it, as `read` does.
+    match rustix::io::preadv2(
+        file,
+        &mut slices,
+        u64::MAX,
+        rustix::io::ReadWriteFlags::NOWAIT,
+    ) {
+        Ok(n) => (Some(n), false),
+        // EAGAIN: not in the page cache. Anything else (EOPNOTSUPP where a file system has no
+        // such read, EINTR): the plain read reports what is wrong, if anything.
+        Err(e) => (None, e == rustix::io::Errno::AGAIN),
+    }
+}
+
+/// Elsewhere, no read that does not wait: [`read_into`] reads as usual.
+#[cfg(not(target_os = "linux"))]
+fn first_read(_file: &File, _buf: &mut [u8]) -> (Option<usize>, bool) {
+    (None, false)
+}
+
 /// Read-ahead for a batch of files that come from the disk.
 ///
 /// Once a read has found its file out of the page cache ([`FileRead::waited`]), the kernel is
