@@ -329,6 +329,41 @@ fn folders_mbox_stdin_and_order() {
     assert!(out.stdout.contains("1 messages: 1 valid"), "{}", out.stdout);
 }
 
+/// A folder whose files are not in the page cache (dropped after they were written, where the
+/// file system allows it) verifies the same, in order: the reads that wait for the disk and the
+/// read-ahead they start change nothing in the output.
+#[cfg(target_os = "linux")]
+#[test]
+fn files_read_from_the_disk_verify_the_same() {
+    let d = Dir::new();
+    let msgs = smime().join("messages");
+    let valid = std::fs::read(msgs.join("rsa-sha256.detached.eml")).unwrap();
+    let bad = std::fs::read(msgs.join("wrong-digest.detached.eml")).unwrap();
+    for i in 0..600 {
+        let bytes = if i % 11 == 5 { &bad } else { &valid };
+        d.write(&format!("cold/m{i:04}.eml"), bytes);
+    }
+    let drop_from_cache = || {
+        for entry in std::fs::read_dir(d.path("cold")).unwrap() {
+            let file = std::fs::File::open(entry.unwrap().path()).unwrap();
+            // Dirty pages stay in the cache: written back first, then dropped.
+            file.sync_all().unwrap();
+            let _ = rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::DontNeed);
+        }
+    };
+    for jobs in ["1", "2", "3"] {
+        drop_from_cache();
+        let got = verify_json(&d, &d.path("cold"), &["--jobs", jobs], 1);
+        assert_eq!(got.len(), 600, "--jobs {jobs}");
+        for (i, l) in got.iter().enumerate() {
+            let file = l["file"].as_str().unwrap();
+            assert!(file.ends_with(&format!("m{i:04}.eml")), "{file} at {i}");
+            let want = if i % 11 == 5 { "invalid" } else { "valid" };
+            assert_eq!(l["status"], want, "--jobs {jobs}, {i}");
+        }
+    }
+}
+
 #[test]
 fn usage_and_input_errors() {
     let d = Dir::new();
