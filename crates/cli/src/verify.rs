@@ -185,11 +185,17 @@ impl<'a> ReadAhead<'a> {
 }
 
 /// Asks the kernel to read the file at `path` into the page cache in the background; only
-/// advice, so failures are ignored (the file's own read reports them). Linux only.
+/// advice, so failures are ignored (the file's own read reports them). Opened without waiting
+/// (`O_NONBLOCK`): a FIFO given as a message path must not block here, ahead of its turn.
+/// Linux only.
 fn advise_will_need(path: &Path) {
     #[cfg(target_os = "linux")]
-    if let Ok(file) = File::open(path) {
-        let _ = rustix::fs::fadvise(&file, 0, None, rustix::fs::Advice::WillNeed);
+    {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::CLOEXEC;
+        if let Ok(fd) = rustix::fs::open(path, flags, Mode::empty()) {
+            let _ = rustix::fs::fadvise(&fd, 0, None, rustix::fs::Advice::WillNeed);
+        }
     }
     #[cfg(not(target_os = "linux"))]
     let _ = path;
@@ -871,6 +877,18 @@ mod tests {
         let read = read_into(&path, &mut buf).unwrap();
         assert_eq!(&buf[..read.len], b"From: a@example.com\r\n\r\nbody");
         assert!(!read.waited, "its bytes are in the page cache");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn asking_ahead_for_a_fifo_does_not_wait_for_a_writer() {
+        use rustix::fs::{CWD, FileType, Mode};
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.eml");
+        rustix::fs::mknodat(CWD, &fifo, FileType::Fifo, Mode::RUSR | Mode::WUSR, 0).unwrap();
+        // Without O_NONBLOCK this open would wait for ever: no writer ever comes.
+        advise_will_need(&fifo);
+        advise_will_need(&dir.path().join("missing.eml"));
     }
 
     #[test]
