@@ -364,6 +364,48 @@ fn files_read_from_the_disk_verify_the_same() {
     }
 }
 
+/// A FIFO given as a message path (as process substitution's `/dev/fd/N` is) is opened once
+/// and read from its first byte; an mbox through one is read message by message.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_fifo_is_read_once_from_its_first_byte() {
+    use rustix::fs::{CWD, FileType, Mode};
+    let d = Dir::new();
+    let msgs = smime().join("messages");
+    // The top-level headers are not signed: a From header of its own goes first.
+    let mut message = b"From: first@smime.example\r\n".to_vec();
+    message.extend(std::fs::read(msgs.join("rsa-sha256.detached.eml")).unwrap());
+    let mbox = std::fs::read(msgs.join("archive.mbox")).unwrap();
+    for (name, bytes, exit) in [("one.eml", message, 0), ("archive", mbox, 1)] {
+        let fifo = d.path(name);
+        rustix::fs::mknodat(CWD, &fifo, FileType::Fifo, Mode::RUSR | Mode::WUSR, 0).unwrap();
+        let path = fifo.clone();
+        let writer = std::thread::spawn(move || std::fs::write(&path, &bytes).unwrap());
+        let got = verify_json(&d, &fifo, &[], exit);
+        // Should the run not have opened it, a reader lets the writer finish.
+        let _unblock = rustix::fs::open(
+            &fifo,
+            rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::NONBLOCK,
+            Mode::empty(),
+        );
+        writer.join().unwrap();
+        if name == "one.eml" {
+            assert_eq!(got.len(), 1);
+            assert_eq!(got[0]["status"], "valid");
+            assert_eq!(
+                got[0]["from"], "first@smime.example",
+                "the first bytes were read"
+            );
+        } else {
+            assert_eq!(got.len(), 3);
+            for (i, l) in got.iter().enumerate() {
+                assert_eq!(l["index"], i);
+                assert_eq!(l["file"], s(&fifo));
+            }
+        }
+    }
+}
+
 #[test]
 fn usage_and_input_errors() {
     let d = Dir::new();

@@ -226,6 +226,9 @@ enum Source {
     File(PathBuf),
     Mbox(PathBuf),
     Stdin,
+    /// A path that is not a regular file: a FIFO or a character device (process substitution's
+    /// `/dev/fd/N`, `/dev/stdin`). Opened and read once, in order, like standard input.
+    Pipe(PathBuf),
     /// A folder entry that could not be read.
     Unreadable {
         name: String,
@@ -251,6 +254,10 @@ fn starts_like_message(head: &[u8]) -> bool {
 }
 
 fn classify(path: PathBuf) -> Source {
+    // Not peeked at: the bytes read from a pipe would be gone when the message is read.
+    if std::fs::metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        return Source::Pipe(path);
+    }
     match peek(&path, 5) {
         Ok(head) if mbox::is_mbox(&head) => Source::Mbox(path),
         _ => Source::File(path),
@@ -298,7 +305,7 @@ struct Chunks<'a> {
 impl Chunks<'_> {
     /// Adds a source; `false` when the receiver is gone.
     fn push(&mut self, s: Source) -> bool {
-        self.multi |= matches!(s, Source::Mbox(_) | Source::Stdin);
+        self.multi |= matches!(s, Source::Mbox(_) | Source::Stdin | Source::Pipe(_));
         self.sent += 1;
         self.chunk.push(s);
         self.chunk.len() < WALK_CHUNK || self.flush()
@@ -422,26 +429,67 @@ impl Iterator for Items {
                     }
                 }
                 Source::Stdin => {
-                    let mut bytes = Vec::new();
-                    if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
-                        return Some(Item::Unreadable {
-                            name: "-".into(),
-                            error: format!("cannot read standard input: {e}"),
-                        });
+                    let stdin = Box::new(io::stdin());
+                    if let Some(item) = self.stream("-".into(), stdin, "cannot read standard input")
+                    {
+                        return Some(item);
                     }
-                    if mbox::is_mbox(&bytes) {
-                        let reader: Box<dyn io::BufRead + Send> = Box::new(io::Cursor::new(bytes));
-                        self.mbox = Some(("-".into(), 0, Mbox::new(reader, MAX_MBOX_MESSAGE)));
-                        continue;
+                }
+                Source::Pipe(p) => {
+                    let name = p.display().to_string();
+                    match File::open(&p) {
+                        Ok(f) => {
+                            if let Some(item) = self.stream(name, Box::new(f), "cannot read") {
+                                return Some(item);
+                            }
+                        }
+                        Err(e) => {
+                            return Some(Item::Unreadable {
+                                name,
+                                error: format!("cannot read: {e}"),
+                            });
+                        }
                     }
-                    return Some(Item::Bytes {
-                        name: "-".into(),
-                        index: None,
-                        bytes,
-                    });
                 }
             }
         }
+    }
+}
+
+impl Items {
+    /// Standard input or a pipe, read once: an mbox is then read message by message as it
+    /// comes (memory stays bounded however long it is), anything else is one message, read
+    /// whole. `None` when it is an mbox (its messages follow); `what` starts a read error.
+    fn stream(&mut self, name: String, reader: Box<dyn Read + Send>, what: &str) -> Option<Item> {
+        let mut reader = reader;
+        // The first bytes tell an mbox ("From "); they are put back in front of the rest.
+        let mut head = Vec::with_capacity(5);
+        if let Err(e) = (&mut reader).take(5).read_to_end(&mut head) {
+            return Some(Item::Unreadable {
+                name,
+                error: format!("{what}: {e}"),
+            });
+        }
+        if mbox::is_mbox(&head) {
+            let rest: Box<dyn io::BufRead + Send> = Box::new(BufReader::with_capacity(
+                1 << 16,
+                io::Cursor::new(head).chain(reader),
+            ));
+            self.mbox = Some((name, 0, Mbox::new(rest, MAX_MBOX_MESSAGE)));
+            return None;
+        }
+        let mut bytes = head;
+        if let Err(e) = reader.read_to_end(&mut bytes) {
+            return Some(Item::Unreadable {
+                name,
+                error: format!("{what}: {e}"),
+            });
+        }
+        Some(Item::Bytes {
+            name,
+            index: None,
+            bytes,
+        })
     }
 }
 
