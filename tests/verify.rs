@@ -259,6 +259,33 @@ fn demo_messages_at_the_readme_date() {
     );
 }
 
+/// `n` messages in the folder `dir` of `d`, `m0000.eml` on: every seventh (from the fourth) with
+/// a wrong digest, the others valid.
+fn mixed_folder(d: &Dir, dir: &str, n: usize) {
+    let msgs = smime().join("messages");
+    let valid = std::fs::read(msgs.join("rsa-sha256.detached.eml")).unwrap();
+    let bad = std::fs::read(msgs.join("wrong-digest.detached.eml")).unwrap();
+    for i in 0..n {
+        let bytes = if i % 7 == 3 { &bad } else { &valid };
+        d.write(&format!("{dir}/m{i:04}.eml"), bytes);
+    }
+}
+
+/// The lines of a [`mixed_folder`] run: all `n`, in name order, each with its status.
+#[track_caller]
+fn assert_mixed_in_order(got: &[serde_json::Value], n: usize, what: &str) {
+    assert_eq!(got.len(), n, "{what}");
+    for (i, l) in got.iter().enumerate() {
+        let file = l["file"].as_str().unwrap();
+        assert!(
+            file.ends_with(&format!("m{i:04}.eml")),
+            "{what}: {file} at {i}"
+        );
+        let want = if i % 7 == 3 { "invalid" } else { "valid" };
+        assert_eq!(l["status"], want, "{what}: {i}");
+    }
+}
+
 #[test]
 fn folders_mbox_stdin_and_order() {
     let d = Dir::new();
@@ -266,25 +293,11 @@ fn folders_mbox_stdin_and_order() {
     let trust = smime().join("pki/trust.pem");
     // Many copies in a folder, with junk: output in name order, junk skipped.
     let valid = std::fs::read(msgs.join("rsa-sha256.detached.eml")).unwrap();
-    let bad = std::fs::read(msgs.join("wrong-digest.detached.eml")).unwrap();
-    for i in 0..300 {
-        let bytes = if i % 7 == 3 { &bad } else { &valid };
-        d.write(&format!("in/m{i:04}.eml"), bytes);
-    }
+    mixed_folder(&d, "in", 300);
     d.write("in/notes.txt", b"not a message");
     d.write("in/README", b"plain text, no headers");
     let got = verify_json(&d, &d.path("in"), &["--jobs", "2"], 1);
-    assert_eq!(got.len(), 300);
-    for (i, l) in got.iter().enumerate() {
-        assert!(
-            l["file"]
-                .as_str()
-                .unwrap()
-                .ends_with(&format!("m{i:04}.eml"))
-        );
-        let want = if i % 7 == 3 { "invalid" } else { "valid" };
-        assert_eq!(l["status"], want, "{i}");
-    }
+    assert_mixed_in_order(&got, 300, "--jobs 2");
     // A folder entry that cannot be read (a dangling link) is an io-error line in its place,
     // the walk goes on, and the exit code is 2.
     #[cfg(unix)]
@@ -336,13 +349,7 @@ fn folders_mbox_stdin_and_order() {
 #[test]
 fn files_read_from_the_disk_verify_the_same() {
     let d = Dir::new();
-    let msgs = smime().join("messages");
-    let valid = std::fs::read(msgs.join("rsa-sha256.detached.eml")).unwrap();
-    let bad = std::fs::read(msgs.join("wrong-digest.detached.eml")).unwrap();
-    for i in 0..600 {
-        let bytes = if i % 11 == 5 { &bad } else { &valid };
-        d.write(&format!("cold/m{i:04}.eml"), bytes);
-    }
+    mixed_folder(&d, "cold", 600);
     let drop_from_cache = || {
         for entry in std::fs::read_dir(d.path("cold")).unwrap() {
             let file = std::fs::File::open(entry.unwrap().path()).unwrap();
@@ -354,13 +361,7 @@ fn files_read_from_the_disk_verify_the_same() {
     for jobs in ["1", "2", "3"] {
         drop_from_cache();
         let got = verify_json(&d, &d.path("cold"), &["--jobs", jobs], 1);
-        assert_eq!(got.len(), 600, "--jobs {jobs}");
-        for (i, l) in got.iter().enumerate() {
-            let file = l["file"].as_str().unwrap();
-            assert!(file.ends_with(&format!("m{i:04}.eml")), "{file} at {i}");
-            let want = if i % 11 == 5 { "invalid" } else { "valid" };
-            assert_eq!(l["status"], want, "--jobs {jobs}, {i}");
-        }
+        assert_mixed_in_order(&got, 600, &format!("--jobs {jobs}"));
     }
 }
 
