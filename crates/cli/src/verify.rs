@@ -149,11 +149,7 @@ impl<'a> ReadAhead<'a> {
     /// batch before it is verified): otherwise each thread would wait for the first file of
     /// its share.
     fn ask_all(items: &[Item]) {
-        for item in items {
-            if let Item::File(path) = item {
-                advise_will_need(path);
-            }
-        }
+        items.iter().for_each(advise_will_need);
     }
 
     /// Before item `i` is read: when files come from the disk, the next ones are asked for.
@@ -177,18 +173,19 @@ impl<'a> ReadAhead<'a> {
             {
                 continue;
             }
-            if let Item::File(path) = &self.items[j] {
-                advise_will_need(path);
-            }
+            advise_will_need(&self.items[j]);
         }
     }
 }
 
-/// Asks the kernel to read the file at `path` into the page cache in the background; only
-/// advice, so failures are ignored (the file's own read reports them). Opened without waiting
-/// (`O_NONBLOCK`): a FIFO given as a message path must not block here, ahead of its turn.
-/// Linux only.
-fn advise_will_need(path: &Path) {
+/// Asks the kernel to read an item's file into the page cache in the background (nothing for
+/// bytes already read); only advice, so failures are ignored (the file's own read reports
+/// them). Opened without waiting (`O_NONBLOCK`): a FIFO given as a message path must not block
+/// here, ahead of its turn. Linux only.
+fn advise_will_need(item: &Item) {
+    let Item::File(path) = item else {
+        return;
+    };
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{Mode, OFlags};
@@ -219,6 +216,16 @@ enum Item {
     },
     /// A file that could not be read.
     Unreadable { name: String, error: String },
+}
+
+impl Item {
+    /// A source that could not be read: `what` and the error.
+    fn unreadable(name: String, what: &str, e: io::Error) -> Item {
+        Item::Unreadable {
+            name,
+            error: format!("{what}: {e}"),
+        }
+    }
 }
 
 /// Where messages come from, in order.
@@ -421,10 +428,7 @@ impl Iterator for Items {
                             self.mbox = Some((name, 0, Mbox::new(reader, MAX_MBOX_MESSAGE)));
                         }
                         Err(e) => {
-                            return Some(Item::Unreadable {
-                                name,
-                                error: format!("cannot read: {e}"),
-                            });
+                            return Some(Item::unreadable(name, "cannot read", e));
                         }
                     }
                 }
@@ -444,10 +448,7 @@ impl Iterator for Items {
                             }
                         }
                         Err(e) => {
-                            return Some(Item::Unreadable {
-                                name,
-                                error: format!("cannot read: {e}"),
-                            });
+                            return Some(Item::unreadable(name, "cannot read", e));
                         }
                     }
                 }
@@ -465,10 +466,7 @@ impl Items {
         // The first bytes tell an mbox ("From "); they are put back in front of the rest.
         let mut head = Vec::with_capacity(5);
         if let Err(e) = (&mut reader).take(5).read_to_end(&mut head) {
-            return Some(Item::Unreadable {
-                name,
-                error: format!("{what}: {e}"),
-            });
+            return Some(Item::unreadable(name, what, e));
         }
         if mbox::is_mbox(&head) {
             let rest: Box<dyn io::BufRead + Send> = Box::new(BufReader::with_capacity(
@@ -480,10 +478,7 @@ impl Items {
         }
         let mut bytes = head;
         if let Err(e) = reader.read_to_end(&mut bytes) {
-            return Some(Item::Unreadable {
-                name,
-                error: format!("{what}: {e}"),
-            });
+            return Some(Item::unreadable(name, what, e));
         }
         Some(Item::Bytes {
             name,
@@ -935,8 +930,8 @@ mod tests {
         let fifo = dir.path().join("pipe.eml");
         rustix::fs::mknodat(CWD, &fifo, FileType::Fifo, Mode::RUSR | Mode::WUSR, 0).unwrap();
         // Without O_NONBLOCK this open would wait for ever: no writer ever comes.
-        advise_will_need(&fifo);
-        advise_will_need(&dir.path().join("missing.eml"));
+        advise_will_need(&Item::File(fifo));
+        advise_will_need(&Item::File(dir.path().join("missing.eml")));
     }
 
     #[test]
