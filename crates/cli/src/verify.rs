@@ -732,7 +732,12 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
                 .build()
                 .map_err(|e| CliError::new("usage", format!("--jobs {n}: {e}")))?,
         ),
-        None => None,
+        None => {
+            // Starts the pool's threads now, while the walk and the trust load run, rather than
+            // at the first batch.
+            rayon::current_num_threads();
+            None
+        }
     };
 
     // A count until the walk has found every source, then a bar when each is one message.
@@ -839,8 +844,12 @@ fn pipeline(
         size = (size * 2).min(BATCH);
         let verify_batch = || -> Vec<Line> {
             let ahead = ReadAhead::new(&batch, &cold, asked);
+            // One message per job: rayon's adaptive split otherwise leaves a quarter of the
+            // batch in one piece that no idle thread can take a share of, and at the end of
+            // each batch one core waited for the other (about 20% of the wall time on 2 cores).
             batch
                 .par_iter()
+                .with_max_len(1)
                 .enumerate()
                 .map(|(i, item)| verify_item(verifier, content, &ahead, i, item))
                 .collect()
