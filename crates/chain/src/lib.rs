@@ -29,6 +29,23 @@
 
 use rayon::prelude::*;
 
+/// Inputs shorter than this are mapped on the calling thread: handing a few items to the
+/// thread pool costs more than the work (and on first use waits for the pool's threads to
+/// start, about a millisecond of a command's start-up).
+const PARALLEL_MIN: usize = 32;
+
+/// `items` mapped with `f`, in order: on all cores when there are enough of them.
+pub(crate) fn map_items<'a, T: Sync, R: Send>(
+    items: &'a [T],
+    f: impl Fn(&'a T) -> R + Sync + Send,
+) -> Vec<R> {
+    if items.len() < PARALLEL_MIN {
+        items.iter().map(f).collect()
+    } else {
+        items.par_iter().map(f).collect()
+    }
+}
+
 pub mod audit;
 mod cert;
 mod error;
@@ -257,7 +274,7 @@ fn store_key(o: &Object) -> (u8, String, String) {
 ///
 /// The keys (which need a certificate parse) are computed on all cores for large inputs.
 pub fn sort_for_store(objects: &mut [Object]) {
-    let keys: Vec<_> = objects.par_iter().map(store_key).collect();
+    let keys: Vec<_> = map_items(objects, store_key);
     let mut order: Vec<usize> = (0..objects.len()).collect();
     // Stable: equal keys keep their input order.
     order.sort_by(|&a, &b| keys.get(a).cmp(&keys.get(b)));
@@ -290,7 +307,7 @@ fn apply_order<T>(items: &mut [T], mut order: Vec<usize>) {
 /// CRLs and CTLs), index-aligned with `objects`. Hashing and parsing run on all cores for large
 /// inputs: for a 10,000-certificate store this is the dominant cost of listing it.
 pub fn certificates(objects: &[Object]) -> Vec<Option<Certificate>> {
-    objects.par_iter().map(Object::certificate).collect()
+    map_items(objects, Object::certificate)
 }
 
 /// PEM text for objects: `CERTIFICATE` blocks for certificates, `X509 CRL` for CRLs and `PKCS7`

@@ -463,13 +463,8 @@ struct Dedup {
 impl Dedup {
     fn add(&mut self, objects: Vec<Object>) {
         self.loaded.objects.reserve(objects.len());
-        let hashes: Vec<[u8; 20]> = {
-            use rayon::prelude::*;
-            objects
-                .par_iter()
-                .map(|o| -> [u8; 20] { Sha1::digest(&o.der).into() })
-                .collect()
-        };
+        let hashes: Vec<[u8; 20]> =
+            crate::map_items(&objects, |o| -> [u8; 20] { Sha1::digest(&o.der).into() });
         for (o, sha1) in objects.into_iter().zip(hashes) {
             match self.seen.get(&(o.kind, sha1)) {
                 Some(&at) => {

@@ -475,15 +475,10 @@ impl<'a> Validator<'a> {
         crls: &'a [Vec<u8>],
         verifier: &'a dyn SignatureVerifier,
     ) -> Self {
-        use rayon::prelude::*;
-        let anchor_views: Vec<Option<View<'a>>> = anchors
-            .par_iter()
-            .map(|a| View::new(&a.cert).ok())
-            .collect();
-        let intermediate_views: Vec<Option<View<'a>>> = intermediates
-            .par_iter()
-            .map(|c| View::new(c).ok())
-            .collect();
+        let anchor_views: Vec<Option<View<'a>>> =
+            crate::map_items(anchors, |a| View::new(&a.cert).ok());
+        let intermediate_views: Vec<Option<View<'a>>> =
+            crate::map_items(intermediates, |c| View::new(c).ok());
         let mut by_subject: HashMap<name::NormName, Vec<Candidate>> = HashMap::new();
         let mut anchor_by_sha256 = HashMap::new();
         for (i, v) in anchor_views.iter().enumerate() {
