@@ -732,12 +732,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
                 .build()
                 .map_err(|e| CliError::new("usage", format!("--jobs {n}: {e}")))?,
         ),
-        None => {
-            // Starts the pool's threads now, while the walk and the trust load run, rather than
-            // at the first batch.
-            rayon::current_num_threads();
-            None
-        }
+        None => None,
     };
 
     // A count until the walk has found every source, then a bar when each is one message.
@@ -769,6 +764,12 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
             }
         });
 
+        // The pool's threads start now, while the walk and the trust load run, rather than
+        // at the first batch (after the walk's thread: the walk is what the first batch waits
+        // for).
+        if pool_threads.is_none() {
+            rayon::current_num_threads();
+        }
         let Trust {
             anchors,
             pool,
