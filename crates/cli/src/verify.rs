@@ -260,33 +260,88 @@ fn starts_like_message(head: &[u8]) -> bool {
         .is_some_and(|c| c > 0 && line.iter().take(c).all(|b| b.is_ascii_graphic()))
 }
 
-fn classify(path: PathBuf) -> Source {
-    // Not peeked at: the bytes read from a pipe would be gone when the message is read.
-    if std::fs::metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        return Source::Pipe(path);
-    }
-    match peek(&path, 5) {
-        Ok(head) if mbox::is_mbox(&head) => Source::Mbox(path),
-        _ => Source::File(path),
+/// What a file's name says it holds.
+enum Named {
+    /// `.mbox`.
+    Mbox,
+    /// `.eml`, `.p7m`, `.p7s`, `.msg`: a message or a CMS file.
+    Message,
+    /// Another extension.
+    Other,
+    /// No extension: only its first bytes tell.
+    Unnamed,
+}
+
+fn named(path: &Path) -> Named {
+    let Some(ext) = path.extension() else {
+        return Named::Unnamed;
+    };
+    let ext = ext.as_encoded_bytes();
+    if ext.eq_ignore_ascii_case(b"mbox") {
+        Named::Mbox
+    } else if EXTENSIONS
+        .iter()
+        .any(|e| ext.eq_ignore_ascii_case(e.as_bytes()))
+    {
+        Named::Message
+    } else {
+        Named::Other
     }
 }
 
-/// Checks that every PATH exists before anything is verified (a typo is a usage error, not a
-/// line of output); what is inside folders is found by [`walk`] while verification runs.
-fn check_paths(paths: &[PathBuf]) -> Result<()> {
-    for p in paths {
-        if !crate::output::is_dash(p) {
-            std::fs::metadata(p).map_err(|e| CliError::io(p, "cannot read", e))?;
-        }
+/// A regular file given as a PATH: an mbox or a message by its name, as in folders; a file of
+/// another name is an mbox when it starts like one, else a message.
+fn classify(path: &Path) -> Source {
+    match named(path) {
+        Named::Mbox => Source::Mbox(path.to_owned()),
+        Named::Message => Source::File(path.to_owned()),
+        Named::Other | Named::Unnamed => match peek(path, 5) {
+            Ok(head) if mbox::is_mbox(&head) => Source::Mbox(path.to_owned()),
+            _ => Source::File(path.to_owned()),
+        },
     }
-    Ok(())
+}
+
+/// A PATH argument, checked.
+#[derive(Clone, Copy)]
+enum Arg<'a> {
+    /// `-`.
+    Stdin,
+    Dir(&'a Path),
+    /// A regular file.
+    File(&'a Path),
+    /// Neither a folder nor a regular file: a FIFO or a device, read once from its first byte
+    /// (never peeked at: bytes read from a pipe would be gone when the message is read).
+    Pipe(&'a Path),
+}
+
+/// Checks that every PATH exists before anything is verified (a typo is a usage error, not a
+/// line of output), and tells what each is (one `stat` each, which the walk then trusts);
+/// what is inside folders is found by [`walk`] while verification runs.
+fn check_paths(paths: &[PathBuf]) -> Result<Vec<Arg<'_>>> {
+    paths
+        .iter()
+        .map(|p| {
+            if crate::output::is_dash(p) {
+                return Ok(Arg::Stdin);
+            }
+            let meta = std::fs::metadata(p).map_err(|e| CliError::io(p, "cannot read", e))?;
+            Ok(if meta.is_dir() {
+                Arg::Dir(p)
+            } else if meta.is_file() {
+                Arg::File(p)
+            } else {
+                Arg::Pipe(p)
+            })
+        })
+        .collect()
 }
 
 /// Sends the sources of `paths` in order: files as given, folders walked in name order. A
 /// folder entry that cannot be read is sent as [`Source::Unreadable`] and the walk goes on.
 /// Stops when the receiver is gone; returns the number of sources sent and whether any may
 /// hold several messages (an mbox or standard input).
-fn walk(paths: &[PathBuf], tx: &SyncSender<Vec<Source>>) -> (u64, bool) {
+fn walk(paths: &[Arg<'_>], tx: &SyncSender<Vec<Source>>) -> (u64, bool) {
     let mut chunks = Chunks {
         tx,
         chunk: Vec::with_capacity(WALK_CHUNK),
@@ -325,54 +380,58 @@ impl Chunks<'_> {
 }
 
 /// The walk itself: each source to `send`, in order, until it returns `false` (then `false`).
-fn walk_into(paths: &[PathBuf], send: &mut dyn FnMut(Source) -> bool) -> bool {
-    for p in paths {
-        if crate::output::is_dash(p) {
-            if !send(Source::Stdin) {
-                return false;
-            }
-            continue;
-        }
-        if !p.is_dir() {
-            if !send(classify(p.clone())) {
-                return false;
-            }
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(p)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
-            let source = match entry {
-                Err(e) => {
-                    let path = e.path().unwrap_or(p).display().to_string();
-                    Source::Unreadable {
-                        name: path,
-                        error: format!("cannot read: {}", io::Error::from(e)),
-                    }
+fn walk_into(paths: &[Arg<'_>], send: &mut dyn FnMut(Source) -> bool) -> bool {
+    for &arg in paths {
+        let p = match arg {
+            Arg::Stdin => Source::Stdin,
+            Arg::File(p) => classify(p),
+            Arg::Pipe(p) => Source::Pipe(p.to_owned()),
+            Arg::Dir(p) => {
+                if !walk_folder(p, send) {
+                    return false;
                 }
-                Ok(entry) if !entry.file_type().is_file() => continue,
-                Ok(entry) => {
-                    let path = entry.into_path();
-                    let ext = path
-                        .extension()
-                        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-                    match ext {
-                        // Named as mail: no need to look inside before verifying.
-                        Some(e) if e == "mbox" => Source::Mbox(path),
-                        Some(e) if EXTENSIONS.contains(&e.as_str()) => Source::File(path),
-                        Some(_) => continue,
-                        None => match peek(&path, 512) {
-                            Ok(head) if mbox::is_mbox(&head) => Source::Mbox(path),
-                            Ok(head) if starts_like_message(&head) => Source::File(path),
-                            _ => continue,
-                        },
-                    }
-                }
-            };
-            if !send(source) {
-                return false;
+                continue;
             }
+        };
+        if !send(p) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The messages of a folder, walked in name order, to `send`; `false` when it said stop.
+fn walk_folder(p: &Path, send: &mut dyn FnMut(Source) -> bool) -> bool {
+    for entry in walkdir::WalkDir::new(p)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let source = match entry {
+            Err(e) => {
+                let path = e.path().unwrap_or(p).display().to_string();
+                Source::Unreadable {
+                    name: path,
+                    error: format!("cannot read: {}", io::Error::from(e)),
+                }
+            }
+            Ok(entry) if !entry.file_type().is_file() => continue,
+            Ok(entry) => {
+                let path = entry.into_path();
+                match named(&path) {
+                    // Named as mail: no need to look inside before verifying.
+                    Named::Mbox => Source::Mbox(path),
+                    Named::Message => Source::File(path),
+                    Named::Other => continue,
+                    Named::Unnamed => match peek(&path, 512) {
+                        Ok(head) if mbox::is_mbox(&head) => Source::Mbox(path),
+                        Ok(head) if starts_like_message(&head) => Source::File(path),
+                        _ => continue,
+                    },
+                }
+            }
+        };
+        if !send(source) {
+            return false;
         }
     }
     true
@@ -724,7 +783,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
         .as_deref()
         .map(crate::output::read)
         .transpose()?;
-    check_paths(&args.paths)?;
+    let paths = check_paths(&args.paths)?;
     let pool_threads = match args.jobs {
         Some(n) => Some(
             rayon::ThreadPoolBuilder::new()
@@ -753,7 +812,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
         let (tx, rx) = mpsc::sync_channel::<Vec<Source>>(4 * BATCH / WALK_CHUNK);
         let walker_progress = progress.clone();
         scope.spawn(move || {
-            let (count, multi) = walk(&args.paths, &tx);
+            let (count, multi) = walk(&paths, &tx);
             if !multi {
                 walker_progress.set_length(count);
                 if let Ok(style) = ProgressStyle::with_template(
