@@ -358,11 +358,11 @@ enum Entity {
 }
 
 fn classify(mail: &mime::Entity<'_>) -> Entity {
-    let mime = mail.ctype.mimetype.to_ascii_lowercase();
+    let mime = mail.ctype().mimetype.to_ascii_lowercase();
     match mime.as_str() {
         "multipart/signed" => {
             let protocol = mail
-                .ctype
+                .ctype()
                 .params
                 .get("protocol")
                 .map(|p| p.to_ascii_lowercase())
@@ -378,7 +378,7 @@ fn classify(mail: &mime::Entity<'_>) -> Entity {
         "application/pkcs7-mime" | "application/x-pkcs7-mime" => Entity::Pkcs7Mime,
         "application/octet-stream" => {
             let name = mail
-                .ctype
+                .ctype()
                 .params
                 .get("name")
                 .map(|n| n.to_ascii_lowercase())
@@ -419,7 +419,7 @@ fn pkcs7_body(mail: &mime::Entity<'_>) -> Result<Vec<u8>, Error> {
             .map_err(|e| {
                 Error::mime(format!(
                     "the {} body does not decode: {e}",
-                    mail.ctype.mimetype
+                    mail.ctype().mimetype
                 ))
             })
     };
@@ -638,7 +638,7 @@ impl<'v> Verifier<'v> {
                 // Enveloped-data is told from signed-data by the CMS content type, not by the
                 // smime-type parameter (often missing): see `signed_layer`.
                 let smime_type = mail
-                    .ctype
+                    .ctype()
                     .params
                     .get("smime-type")
                     .map(|t| t.to_ascii_lowercase());

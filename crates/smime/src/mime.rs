@@ -19,7 +19,8 @@ pub(crate) struct Entity<'a> {
     /// The entity's bytes, headers and body, exactly as in the input.
     pub raw: &'a [u8],
     pub headers: Vec<MailHeader<'a>>,
-    pub ctype: ParsedContentType,
+    /// The parsed Content-Type, when first asked for (a signature part's never is).
+    ctype: std::cell::OnceCell<ParsedContentType>,
     /// Where the body starts in `raw`.
     body_start: usize,
 }
@@ -29,15 +30,21 @@ impl<'a> Entity<'a> {
     pub fn parse(raw: &'a [u8]) -> Result<Self, Error> {
         let (headers, body_start) =
             mailparse::parse_headers(raw).map_err(|e| Error::mime(e.to_string()))?;
-        let ctype = headers
-            .get_first_value("Content-Type")
-            .map(|s| mailparse::parse_content_type(&s))
-            .unwrap_or_default();
         Ok(Entity {
             raw,
             headers,
-            ctype,
+            ctype: std::cell::OnceCell::new(),
             body_start,
+        })
+    }
+
+    /// The Content-Type (mailparse's defaults, `text/plain`, when there is none).
+    pub fn ctype(&self) -> &ParsedContentType {
+        self.ctype.get_or_init(|| {
+            self.headers
+                .get_first_value("Content-Type")
+                .map(|s| mailparse::parse_content_type(&s))
+                .unwrap_or_default()
         })
     }
 
@@ -70,10 +77,10 @@ impl<'a> Entity<'a> {
             finder: memchr::memmem::Finder::new(b"").into_owned(),
             delimiter_end: None,
         };
-        if !self.ctype.mimetype.starts_with("multipart/") || self.raw.len() <= self.body_start {
+        if !self.ctype().mimetype.starts_with("multipart/") || self.raw.len() <= self.body_start {
             return Ok(none);
         }
-        let Some(boundary) = self.ctype.params.get("boundary") else {
+        let Some(boundary) = self.ctype().params.get("boundary") else {
             return Ok(none);
         };
         if *budget == 0 {
