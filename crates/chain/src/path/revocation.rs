@@ -451,6 +451,14 @@ impl<'a> CrlSet<'a> {
         if mode == Revocation::Off {
             return Ok(());
         }
+        // No CRL at all: none can speak for the certificate (what follows would find none
+        // relevant), and only `Required` makes that a failure.
+        if mode != Revocation::Required
+            && self.crls.is_empty()
+            && self.base.is_none_or(|b| b.crls.is_empty())
+        {
+            return Ok(());
+        }
         let dps = Self::distribution_points(cert);
         // The CRLs that could speak for this certificate.
         let mut relevant: Vec<usize> = Vec::new();
