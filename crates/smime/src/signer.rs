@@ -383,13 +383,12 @@ fn check(
     }
 
     // The certificate's validity for S/MIME at the time.
-    let path = path.map_err(|e| fail(e.reason.code(), e.to_string()))?;
-    report.chain = path
-        .path
-        .iter()
+    let mut path = path.map_err(|e| fail(e.reason.code(), e.to_string()))?;
+    report.chain = std::mem::take(&mut path.path)
+        .into_iter()
         .map(|c| ChainEntry {
-            sha1: c.sha1.clone(),
-            subject: c.subject.clone(),
+            sha1: c.sha1,
+            subject: c.subject,
         })
         .collect();
     let mut path_weak = false;
