@@ -80,9 +80,9 @@ pub(crate) struct View<'a> {
     /// Validity.
     pub not_after: OffsetDateTime,
     /// subjectKeyIdentifier.
-    pub ski: Option<Vec<u8>>,
+    pub ski: Option<&'a [u8]>,
     /// authorityKeyIdentifier keyIdentifier.
-    pub aki: Option<Vec<u8>>,
+    pub aki: Option<&'a [u8]>,
     /// basicConstraints.
     pub basic: Option<BasicConstraints>,
     /// keyUsage.
@@ -286,8 +286,6 @@ impl<'a> View<'a> {
             .filter(|atv| atv.oid == crate::names::EMAIL_ADDRESS)
             .filter_map(crate::names::attribute_text)
             .collect();
-        let ski: Option<x509_cert::ext::pkix::SubjectKeyIdentifier> = get(cert, exts)?;
-        let aki: Option<x509_cert::ext::pkix::AuthorityKeyIdentifier> = get(cert, exts)?;
         let policies: Option<CertificatePolicies> = get(cert, exts)?;
         let mappings: Option<PolicyMappings> = get(cert, exts)?;
         let eku: Option<ExtendedKeyUsage> = get(cert, exts)?;
@@ -314,10 +312,17 @@ impl<'a> View<'a> {
             serial: t.serial_number().as_bytes(),
             not_before: info.not_before,
             not_after: info.not_after,
-            ski: ski.map(|s| s.0.as_bytes().to_vec()),
-            has_aki: aki.is_some(),
-            aki: aki.and_then(|a| a.key_identifier.map(|k| k.as_bytes().to_vec())),
-            basic: get(cert, exts)?,
+            // basicConstraints and the key identifiers as the certificate's summary decoded them
+            // (it has, or there would be no summary): not decoded again.
+            ski: info.subject_key_id.as_deref(),
+            has_aki: exts
+                .iter()
+                .any(|e| e.extn_id == oids::ID_CE_AUTHORITY_KEY_IDENTIFIER),
+            aki: info.authority_key_id.as_deref(),
+            basic: info.has_basic_constraints.then_some(BasicConstraints {
+                ca: info.is_ca,
+                path_len_constraint: info.path_len,
+            }),
             key_usage: get(cert, exts)?,
             eku: eku.map(|e| e.0),
             san: san.map(|s| s.0).unwrap_or_default(),

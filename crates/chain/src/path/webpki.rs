@@ -228,7 +228,7 @@ fn check_root(cert: &View<'_>) -> Result<(), Invalid> {
         ));
     }
     match (&aki.key_identifier, &cert.ski) {
-        (Some(k), Some(ski)) if k.as_bytes() == ski.as_slice() => Ok(()),
+        (Some(k), Some(ski)) if k.as_bytes() == *ski => Ok(()),
         (None, _) => Err(invalid(
             Reason::Malformed,
             cert,
