@@ -286,6 +286,44 @@ fn assert_mixed_in_order(got: &[serde_json::Value], n: usize, what: &str) {
     }
 }
 
+/// Files named on the command line: `.mbox` and files of other names that start with a `From `
+/// line are mbox archives; `.eml` (and `.p7m`, `.p7s`, `.msg`) files are single messages,
+/// taken by their name without being looked into first, as in folders.
+#[test]
+fn named_files_are_messages_or_mboxes_by_name_then_by_content() {
+    let d = Dir::new();
+    let msgs = smime().join("messages");
+    let mbox = std::fs::read(msgs.join("archive.mbox")).unwrap();
+    let valid = std::fs::read(msgs.join("rsa-sha256.detached.eml")).unwrap();
+    d.write("Inbox", &mbox);
+    d.write("archive.txt", &mbox);
+    d.write("one.eml", &valid);
+    let (inbox, txt, one) = (d.path("Inbox"), d.path("archive.txt"), d.path("one.eml"));
+    let got = verify_json(
+        &d,
+        &msgs.join("archive.mbox"),
+        &[s(&inbox), s(&txt), s(&one)],
+        1,
+    );
+    let summary: Vec<(String, serde_json::Value)> = got
+        .iter()
+        .map(|l| {
+            let file = l["file"].as_str().unwrap();
+            let name = Path::new(file).file_name().unwrap().to_str().unwrap();
+            (name.to_owned(), l["index"].clone())
+        })
+        .collect();
+    let mut want = Vec::new();
+    for name in ["archive.mbox", "Inbox", "archive.txt"] {
+        for i in 0..3 {
+            want.push((name.to_owned(), serde_json::Value::from(i)));
+        }
+    }
+    want.push(("one.eml".to_owned(), serde_json::Value::Null));
+    assert_eq!(summary, want);
+    assert_eq!(got.last().unwrap()["status"], "valid");
+}
+
 #[test]
 fn folders_mbox_stdin_and_order() {
     let d = Dir::new();
