@@ -19,26 +19,20 @@
 # GNU time (/usr/bin/time -v). Exit 1 when the verification results are wrong or disagree,
 # 2 on usage, 3 when a tool is missing.
 #
-# Figures (2026-12-02 14:38, a new machine of the same 2-core kind: openssl speed's RSA-2048
-# verify 16.7 us; read-ahead of files not in the page cache, walk started before the trust
-# load): 1,000 messages 60.4 ms vs 5,712 ms for the openssl loop = 94.6x; wall/msg 60.4 us =
-# 2.14x the 28.2 us floor (1.35x with 2 verifies); paired rounds median 2.05x, best 1.86x;
-# 10,000 messages 373 ms (37.3 us/msg = 1.32x); peak RSS 8.3 / 9.5 MB; the 1,000 messages
-# dropped from the page cache first 70.9 ms (x1.17; 160 ms before read-ahead); --jobs 1 x1.60.
-# Before (2026-12-02 10:27, a slow, noisy hour: openssl speed's RSA-2048 verify 21.3 us; SIMD
-# base64, in-place name keys): 1,000 messages 71.6 ms vs 7,250 ms for the openssl loop = 101x;
-# wall/msg 71.6 us = 2.16x the 33.2 us floor (1.31x with 2 verifies); paired rounds median
-# 3.06x, best 2.14x (our wall time drifted 72 -> 147 us/msg within the run, openssl speed's
-# 20.8 -> 23.2 us); 10,000 messages 511 ms (51.1 us/msg = 1.54x); peak RSS 8.5 / 9.7 MB.
-# Earlier figures (2026-12-02 07:20, this 2-core machine, slower and noisier than the day before: openssl
-# speed's RSA-2048 verify 18.2 us against 12.4 us then; fat LTO, chunked folder walk): 1,000
-# messages 64.3 ms vs 6,471 ms for the openssl loop = 100.6x; 10,000 messages 474 ms; floor
-# 30.1 us (1 RSA verify 18.2 us + SHA-256 of 20 KB 11.9 us), 48.2 us with the leaf certificate's
-# verification; per message: wall 64.3 us at 1,000 = 2.14x / 1.33x, 47.4 us at 10,000 = 1.57x /
-# 0.98x (there each leaf signs 10 messages, and its certificate is verified once); CPU 100 us
-# at 1,000, 91 us at 10,000 = 3.0x / 1.9x; peak RSS 8.5 MB (1,000) and 9.7 MB
-# (10,000). The day before (2026-12-01 23:45, quiet machine, before LTO): 1,000 messages 38.2 ms
-# vs 3,654 ms = 95.7x, wall 38.2 us/msg = 1.72x the 22.2 us floor, CPU 60 us.
+# Figures (2026-12-03 18:40, a new machine of the same 2-core kind, noisy: openssl speed's
+# RSA-2048 verify 25.9-28.0 us within the run; one message per rayon job, each PATH stat'ed
+# once): 1,000 messages 76.1 ms vs 8,074 ms for the openssl loop = 106x; wall/msg 76.1 us =
+# 1.75x the 43.6 us floor (1.07x with 2 verifies); paired rounds median 1.96x, best 1.75x;
+# 10,000 messages 563 ms; peak RSS 8.1 / 9.7 MB; the 1,000 messages dropped from the page cache
+# first 92.0 ms (x1.21); --jobs 1 x1.86 (x1.60-1.69 before: rayon's adaptive split left a
+# quarter of each batch to one core); CPU/msg 130 us, 140 us with --trust root.pem only.
+# Before (2026-12-02 14:38, openssl speed's RSA-2048 verify 16.7 us; read-ahead, walk started
+# before the trust load): 1,000 messages 60.4 ms vs 5,712 ms = 94.6x; wall/msg 2.14x the
+# 28.2 us floor (1.35x with 2 verifies); paired median 2.05x, best 1.86x; 10,000 messages
+# 373 ms; peak RSS 8.3 / 9.5 MB; cold 70.9 ms (160 ms before read-ahead); --jobs 1 x1.60.
+# Earlier: 2026-12-02 10:27 (RSA 21.3 us) 71.6 ms = 101x, paired median 3.06x; 2026-12-02
+# 07:20 (RSA 18.2 us) 64.3 ms = 100.6x, 2.14x; 2026-12-01 23:45 (quiet, RSA 12.4 us, before
+# LTO) 38.2 ms = 95.7x, 1.72x.
 # A profile of the 10,000-message run: RSA ~29% of the CPU (aws-lc's verify is about twice as
 # fast as `openssl speed` reports, which counts its EVP set-up), SHA-256 of the content 12%,
 # reading the files 16% (the kernel's copy from the page cache is half of it), the rest parsing
