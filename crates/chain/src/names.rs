@@ -86,13 +86,18 @@ pub(crate) const EMAIL_ADDRESS: ObjectIdentifier =
 
 /// The text of a directory string value, when its type is a character string this crate reads.
 pub(crate) fn attribute_text(atv: &AttributeTypeAndValue) -> Option<String> {
+    attribute_str(atv).map(std::borrow::Cow::into_owned)
+}
+
+/// [`attribute_text`], borrowed from the value when it is UTF-8 already.
+fn attribute_str(atv: &AttributeTypeAndValue) -> Option<std::borrow::Cow<'_, str>> {
     let bytes = atv.value.value();
     match atv.value.tag() {
         Tag::Utf8String
         | Tag::PrintableString
         | Tag::Ia5String
         | Tag::VisibleString
-        | Tag::NumericString => Some(String::from_utf8_lossy(bytes).into_owned()),
+        | Tag::NumericString => Some(String::from_utf8_lossy(bytes)),
         // T.61 in theory; Latin-1 in every certificate seen in practice.
         Tag::TeletexString => Some(bytes.iter().map(|&b| char::from(b)).collect()),
         Tag::BmpString => {
@@ -104,7 +109,7 @@ pub(crate) fn attribute_text(atv: &AttributeTypeAndValue) -> Option<String> {
                 .filter_map(|c| <[u8; 2]>::try_from(c).ok())
                 .map(u16::from_be_bytes)
                 .collect();
-            Some(String::from_utf16_lossy(&units))
+            Some(String::from_utf16_lossy(&units).into())
         }
         _ => None,
     }
@@ -129,7 +134,7 @@ fn escape_into(out: &mut String, value: &str) {
 }
 
 fn push_atv(out: &mut String, atv: &AttributeTypeAndValue) {
-    let text = attribute_text(atv);
+    let text = attribute_str(atv);
     match (attribute_short_name(&atv.oid), text) {
         (Some(short), Some(text)) => {
             out.push_str(short);
