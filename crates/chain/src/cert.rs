@@ -35,6 +35,18 @@ pub struct Certificate {
     /// When the validity had to be substituted for `x509-cert` to parse the certificate (see
     /// [`Certificate::parsed`]): the bytes that were parsed.
     substituted: Option<Vec<u8>>,
+    /// Where [`raw_fields`](Certificate::raw_fields) are in `der`, found on first use (signer
+    /// lookups ask for them several times per message).
+    raw: std::sync::OnceLock<Option<RawSpans>>,
+}
+
+/// [`RawFields`] as ranges of the certificate's bytes.
+#[derive(Clone)]
+struct RawSpans {
+    serial: std::ops::Range<usize>,
+    issuer: std::ops::Range<usize>,
+    subject: std::ops::Range<usize>,
+    spki: std::ops::Range<usize>,
 }
 
 impl fmt::Debug for Certificate {
@@ -137,6 +149,7 @@ impl Certificate {
             info: info.map(Box::new),
             parse_error,
             substituted,
+            raw: std::sync::OnceLock::new(),
         }
     }
 
@@ -684,27 +697,53 @@ impl Certificate {
     /// The serial number, issuer, subject and key of this certificate, as encoded. `None` if
     /// the certificate does not have the shape of one.
     pub fn raw_fields(&self) -> Option<RawFields<'_>> {
-        use crate::tlv::{self, Walker};
-        let parts = self.signed_parts()?;
-        let tbs = tlv::single_sequence(parts.tbs).ok()?;
-        let mut children = Walker::inside(&tbs);
-        let mut serial = children.next_tlv()?.ok()?;
-        if tlv::is_context(serial.tag, 0) {
-            serial = children.next_tlv()?.ok()?;
-        }
-        if serial.tag != Tag::Integer {
-            return None;
-        }
-        children.next_tlv()?.ok()?; // signature
-        let issuer = children.next_tlv()?.ok()?;
-        children.next_tlv()?.ok()?; // validity
-        let subject = children.next_tlv()?.ok()?;
-        let spki = children.next_tlv()?.ok()?;
+        let der = self.der();
+        let spans = self.raw.get_or_init(|| {
+            let f = raw_fields(der)?;
+            // Each field is a subslice of `der`: its range is its distance from the start.
+            let span = |part: &[u8]| {
+                let start = (part.as_ptr() as usize).checked_sub(der.as_ptr() as usize)?;
+                Some(start..start.checked_add(part.len())?)
+            };
+            Some(RawSpans {
+                serial: span(f.serial)?,
+                issuer: span(f.issuer)?,
+                subject: span(f.subject)?,
+                spki: span(f.spki)?,
+            })
+        });
+        let spans = spans.as_ref()?;
         Some(RawFields {
-            serial: serial.content,
-            issuer: issuer.raw,
-            subject: subject.raw,
-            spki: spki.raw,
+            serial: der.get(spans.serial.clone())?,
+            issuer: der.get(spans.issuer.clone())?,
+            subject: der.get(spans.subject.clone())?,
+            spki: der.get(spans.spki.clone())?,
         })
     }
+}
+
+/// [`Certificate::raw_fields`], walked from the bytes.
+fn raw_fields(der: &[u8]) -> Option<RawFields<'_>> {
+    use crate::tlv::{self, Walker};
+    let parts = signed_parts(der)?;
+    let tbs = tlv::single_sequence(parts.tbs).ok()?;
+    let mut children = Walker::inside(&tbs);
+    let mut serial = children.next_tlv()?.ok()?;
+    if tlv::is_context(serial.tag, 0) {
+        serial = children.next_tlv()?.ok()?;
+    }
+    if serial.tag != Tag::Integer {
+        return None;
+    }
+    children.next_tlv()?.ok()?; // signature
+    let issuer = children.next_tlv()?.ok()?;
+    children.next_tlv()?.ok()?; // validity
+    let subject = children.next_tlv()?.ok()?;
+    let spki = children.next_tlv()?.ok()?;
+    Some(RawFields {
+        serial: serial.content,
+        issuer: issuer.raw,
+        subject: subject.raw,
+        spki: spki.raw,
+    })
 }
