@@ -2,16 +2,18 @@
 //!
 //! Inputs are expanded into a stream of messages (mbox files are read entry by entry), verified
 //! in batches on all cores, and reported in input order as each batch completes, so memory is
-//! bounded by the batch whatever the number of messages.
+//! bounded by the batches in flight whatever the number of messages. The next batch is queued
+//! before the one being verified completes, so the cores never wait for the main thread.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, SyncSender};
+use std::sync::{Arc, OnceLock};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 use serde::Serialize;
 use smimetrust_chain::Validator;
 use smimetrust_smime::mbox::{self, Mbox};
@@ -23,8 +25,12 @@ use crate::chain::{Trust, load_trust, options};
 use crate::error::{CliError, Result};
 use crate::render;
 
-/// Messages verified together; what is held in memory at once (besides the trust material).
+/// Messages verified together, at most.
 const BATCH: usize = 256;
+/// Batches queued on the thread pool at once: while the main thread waits for the first (to
+/// print it), the cores already have the next. What is held in memory at once, besides the
+/// trust material, is these batches.
+const IN_FLIGHT: usize = 2;
 /// The first batch: small, so that verification starts as soon as a few files are found;
 /// each batch after it is twice the one before, up to [`BATCH`].
 const FIRST_BATCH: usize = 16;
@@ -129,20 +135,15 @@ fn first_read(_file: &File, _buf: &mut [u8]) -> (Option<usize>, bool) {
 /// cache); 10,000 messages 1,315 ms and 502 ms.
 struct ReadAhead<'a> {
     items: &'a [Item],
-    /// Which items have been asked for.
-    asked: Vec<AtomicBool>,
+    /// Which items have been asked for (one flag an item).
+    asked: &'a [AtomicBool],
     /// Whether a read has waited for the disk in this run.
     cold: &'a AtomicBool,
 }
 
 impl<'a> ReadAhead<'a> {
-    /// `asked`: all of `items` were asked for already ([`ReadAhead::ask_all`]).
-    fn new(items: &'a [Item], cold: &'a AtomicBool, asked: bool) -> ReadAhead<'a> {
-        ReadAhead {
-            items,
-            asked: items.iter().map(|_| AtomicBool::new(asked)).collect(),
-            cold,
-        }
+    fn new(items: &'a [Item], asked: &'a [AtomicBool], cold: &'a AtomicBool) -> ReadAhead<'a> {
+        ReadAhead { items, asked, cold }
     }
 
     /// Asks for every file of a batch, before it is verified (when it is gathered, while the
@@ -196,6 +197,60 @@ fn advise_will_need(item: &Item) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = path;
+}
+
+/// A batch of messages on the thread pool: one job a message, each filling its line; the job
+/// that finishes the batch wakes the main thread, which prints the lines in order.
+struct Batch {
+    items: Vec<Item>,
+    /// Which items' files have been asked for ahead ([`ReadAhead`]).
+    asked: Vec<AtomicBool>,
+    lines: Vec<OnceLock<Line>>,
+    /// Jobs not yet done.
+    left: AtomicUsize,
+}
+
+impl Batch {
+    /// `asked`: all of `items` were asked for already ([`ReadAhead::ask_all`]).
+    fn new(items: Vec<Item>, asked: bool) -> Batch {
+        Batch {
+            asked: items.iter().map(|_| AtomicBool::new(asked)).collect(),
+            lines: items.iter().map(|_| OnceLock::new()).collect(),
+            left: AtomicUsize::new(items.len()),
+            items,
+        }
+    }
+
+    /// Verifies item `i` into its line; wakes `main` when it was the batch's last.
+    fn verify(&self, i: usize, verifier: &Verifier<'_>, job: &Job<'_>) {
+        let ahead = ReadAhead::new(&self.items, &self.asked, job.cold);
+        let line = verify_item(verifier, job.content, &ahead, i, &self.items[i]);
+        let _ = self.lines[i].set(line);
+        if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
+            job.main.unpark();
+        }
+    }
+
+    /// Waits until every message of the batch is verified (the main thread only).
+    fn wait(&self) {
+        while self.left.load(Ordering::Acquire) != 0 {
+            std::thread::park();
+        }
+    }
+
+    /// The lines, in order; complete after [`Batch::wait`].
+    fn lines(&self) -> impl Iterator<Item = &Line> {
+        self.lines.iter().filter_map(OnceLock::get)
+    }
+}
+
+/// What every job of a run shares.
+struct Job<'a> {
+    content: Option<&'a [u8]>,
+    /// Whether a read has waited for the disk in this run ([`ReadAhead`]).
+    cold: &'a AtomicBool,
+    /// The thread to wake when a batch is done.
+    main: &'a std::thread::Thread,
 }
 
 /// The largest single message read from an mbox.
@@ -853,6 +908,48 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
     })
 }
 
+/// Queues the messages of `items` on the pool in batches ([`IN_FLIGHT`] at a time: the cores
+/// move on to the next batch while the main thread prints one) and hands each batch's lines to
+/// `emit` in order.
+fn feed<'scope>(
+    scope: &rayon::Scope<'scope>,
+    verifier: &'scope Verifier<'_>,
+    job: &'scope Job<'_>,
+    items: &mut Items,
+    emit: &mut dyn FnMut(&[&Line]) -> Result<()>,
+) -> Result<()> {
+    let mut queued: VecDeque<Arc<Batch>> = VecDeque::with_capacity(IN_FLIGHT);
+    let mut size = FIRST_BATCH;
+    loop {
+        while queued.len() < IN_FLIGHT {
+            let next: Vec<Item> = items.by_ref().take(size).collect();
+            if next.is_empty() {
+                break;
+            }
+            size = (size * 2).min(BATCH);
+            // Files come from the disk: all of the batch is asked for now, ahead of its turn.
+            let asked = job.cold.load(Ordering::Relaxed);
+            if asked {
+                ReadAhead::ask_all(&next);
+            }
+            let batch = Arc::new(Batch::new(next, asked));
+            // One job a message: a core that is done takes the next message, so neither core
+            // waits for the other's share at the end of a batch.
+            for i in 0..batch.items.len() {
+                let batch = Arc::clone(&batch);
+                scope.spawn(move |_| batch.verify(i, verifier, job));
+            }
+            queued.push_back(batch);
+        }
+        let Some(done) = queued.pop_front() else {
+            return Ok(());
+        };
+        done.wait();
+        let lines: Vec<&Line> = done.lines().collect();
+        emit(&lines)?;
+    }
+}
+
 /// Verifies the messages of `rx` in batches and writes them in order; the exit code.
 fn pipeline(
     args: &VerifyArgs,
@@ -862,8 +959,8 @@ fn pipeline(
     progress: &ProgressBar,
     rx: mpsc::Receiver<Vec<Source>>,
 ) -> Result<u8> {
-    // Stdout, not its lock: the writer moves between threads (see below).
-    let mut out = BufWriter::new(io::stdout());
+    // Only the main thread writes.
+    let mut out = BufWriter::new(io::stdout().lock());
     let mut tally = Tally::default();
     let mut items = Items {
         sources: rx.into_iter().flatten(),
@@ -871,20 +968,20 @@ fn pipeline(
     };
     let format = args.format;
     // Writes a verified batch in order and counts it.
-    let mut emit = |lines: &[Line], out: &mut BufWriter<io::Stdout>| -> Result<()> {
-        for l in lines {
+    let mut emit = |lines: &[&Line]| -> Result<()> {
+        for &l in lines {
             tally.add(l);
         }
         match format {
             Format::Json => {
-                for l in lines {
-                    render::json(&mut *out, l)?;
+                for &l in lines {
+                    render::json(&mut out, l)?;
                 }
             }
             // The bar is cleared once for the batch, not once per line.
             Format::Human => progress
                 .suspend(|| {
-                    lines.iter().try_for_each(|l| human(&mut *out, l))?;
+                    lines.iter().try_for_each(|&l| human(&mut out, l))?;
                     out.flush()
                 })
                 .map_err(CliError::stdout)?,
@@ -892,46 +989,20 @@ fn pipeline(
         progress.inc(lines.len() as u64);
         out.flush().map_err(CliError::stdout)
     };
-    // A pipeline: while one batch is verified, the previous one is written and the next one
-    // gathered (mbox entries are read then), so the cores do not wait for either.
     let cold = AtomicBool::new(false);
-    let mut size = FIRST_BATCH;
-    let mut batch: Vec<Item> = items.by_ref().take(size).collect();
-    // Whether the batch's files were all asked for when it was gathered.
-    let mut asked = false;
-    let mut done: Vec<Line> = Vec::new();
-    while !batch.is_empty() {
-        size = (size * 2).min(BATCH);
-        let verify_batch = || -> Vec<Line> {
-            let ahead = ReadAhead::new(&batch, &cold, asked);
-            // One message per job: rayon's adaptive split otherwise leaves a quarter of the
-            // batch in one piece that no idle thread can take a share of, and at the end of
-            // each batch one core waited for the other (about 20% of the wall time on 2 cores).
-            batch
-                .par_iter()
-                .with_max_len(1)
-                .enumerate()
-                .map(|(i, item)| verify_item(verifier, content, &ahead, i, item))
-                .collect()
-        };
-        let write_and_gather = || -> Result<(Vec<Item>, bool)> {
-            emit(&done, &mut out)?;
-            let next: Vec<Item> = items.by_ref().take(size).collect();
-            // Files come from the disk: all of the next batch is asked for now, a batch ahead.
-            let ask = cold.load(Ordering::Relaxed);
-            if ask {
-                ReadAhead::ask_all(&next);
-            }
-            Ok((next, ask))
-        };
-        let (lines, next) = match pool_threads {
-            Some(p) => p.install(|| rayon::join(verify_batch, write_and_gather)),
-            None => rayon::join(verify_batch, write_and_gather),
-        };
-        (batch, asked) = next?;
-        done = lines;
+    let main = std::thread::current();
+    let job = Job {
+        content,
+        cold: &cold,
+        main: &main,
+    };
+    // The main thread gathers batches, queues their messages on the pool and prints each batch
+    // when it is done; the pool's threads only verify. Spawned jobs may borrow what outlives
+    // the scope, which waits for all of them (also on an early return).
+    match pool_threads {
+        Some(p) => p.in_place_scope(|s| feed(s, verifier, &job, &mut items, &mut emit))?,
+        None => rayon::in_place_scope(|s| feed(s, verifier, &job, &mut items, &mut emit))?,
     }
-    emit(&done, &mut out)?;
     progress.finish_and_clear();
     if args.format == Format::Human {
         writeln!(
@@ -1015,7 +1086,11 @@ mod tests {
             bytes: Vec::new(),
         };
         let cold = AtomicBool::new(false);
-        let ahead = ReadAhead::new(&items, &cold, false);
+        let flags = |n: usize, asked: bool| -> Vec<AtomicBool> {
+            (0..n).map(|_| AtomicBool::new(asked)).collect()
+        };
+        let asked_here = flags(items.len(), false);
+        let ahead = ReadAhead::new(&items, &asked_here, &cold);
         let asked = |a: &ReadAhead<'_>| -> Vec<usize> {
             (0..a.items.len())
                 .filter(|&j| a.asked[j].load(Ordering::Relaxed))
@@ -1036,11 +1111,13 @@ mod tests {
         expected.extend(151..200);
         assert_eq!(asked(&ahead), expected);
         // A later batch of the same run reads ahead from its first file.
-        let next = ReadAhead::new(&items[..10], &cold, false);
+        let asked_next = flags(10, false);
+        let next = ReadAhead::new(&items[..10], &asked_next, &cold);
         next.before(0);
         assert_eq!(asked(&next), (1..10).collect::<Vec<_>>());
         // One asked for when it was gathered asks for nothing more.
-        let gathered = ReadAhead::new(&items[..10], &cold, true);
+        let asked_gathered = flags(10, true);
+        let gathered = ReadAhead::new(&items[..10], &asked_gathered, &cold);
         gathered.before(0);
         gathered.waited(1);
         assert_eq!(asked(&gathered), (0..10).collect::<Vec<_>>());
