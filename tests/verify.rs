@@ -324,6 +324,46 @@ fn named_files_are_messages_or_mboxes_by_name_then_by_content() {
     assert_eq!(got.last().unwrap()["status"], "valid");
 }
 
+/// Folders are walked depth first, each folder's entries (files and subfolders together) in
+/// byte order of their names.
+#[test]
+fn folder_walk_order_is_by_name_depth_first() {
+    let d = Dir::new();
+    let valid = std::fs::read(smime().join("messages/rsa-sha256.detached.eml")).unwrap();
+    let names = [
+        "b.eml",
+        "a.eml",
+        "a b.eml",
+        "A.eml",
+        "a/1.eml",
+        "a/0/z.eml",
+        "c/d/2.eml",
+        "ab.eml",
+    ];
+    for name in names {
+        d.write(&format!("in/{name}"), &valid);
+    }
+    let got: Vec<String> = verify_json(&d, &d.path("in"), &[], 0)
+        .iter()
+        .map(|l| {
+            let file = l["file"].as_str().unwrap();
+            let at = file.find("/in/").unwrap() + 4;
+            file[at..].to_owned()
+        })
+        .collect();
+    let want = [
+        "A.eml",
+        "a/0/z.eml",
+        "a/1.eml",
+        "a b.eml",
+        "a.eml",
+        "ab.eml",
+        "b.eml",
+        "c/d/2.eml",
+    ];
+    assert_eq!(got, want);
+}
+
 #[test]
 fn folders_mbox_stdin_and_order() {
     let d = Dir::new();
