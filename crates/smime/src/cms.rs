@@ -1,7 +1,10 @@
 //! CMS (RFC 5652) ContentInfo and SignedData, read from DER or BER without re-encoding what is
 //! signed: the raw walker of `smimetrust-chain` frames the structure (indefinite lengths and
 //! constructed OCTET STRINGs included) and keeps the original bytes of certificates, CRLs and
-//! signed attributes; each SignerInfo is then decoded with the `cms` crate.
+//! signed attributes. Each SignerInfo is read in place, its AlgorithmIdentifiers decoded with
+//! `spki`'s borrowing type: a decode of the whole SignerInfo with the `cms` crate copied its
+//! issuer name and every attribute value, which the verification never reads (about 1.3 µs of
+//! a message's 65).
 
 use std::borrow::Cow;
 
@@ -81,14 +84,18 @@ pub(crate) struct SignedData<'a> {
     pub signers: Vec<SignerInfo<'a>>,
 }
 
-/// One SignerInfo: decoded, plus the original bytes of its signed attributes.
+/// One SignerInfo, borrowing the input; its signed attributes exactly as encoded.
 pub(crate) struct SignerInfo<'a> {
     /// Where it starts in the CMS bytes.
     pub offset: usize,
     /// The signer identifier, as encoded.
     pub sid: Sid<'a>,
-    /// Decoded (`der` sorts SET OF on decoding: never re-encode this for verification).
-    pub decoded: cms::signed_data::SignerInfo,
+    /// `digestAlgorithm`'s OID (its parameters, absent or NULL, are not used).
+    pub digest_alg: ObjectIdentifier,
+    /// `signatureAlgorithm`.
+    pub signature_alg: spki::AlgorithmIdentifierRef<'a>,
+    /// The `signature` OCTET STRING's octets (chunks of a constructed BER one joined).
+    pub signature: Cow<'a, [u8]>,
     /// The `[0] IMPLICIT SignedAttributes` element exactly as encoded (tag `0xA0`), when
     /// present. The signature covers these bytes with the tag replaced by `SET` (`0x31`).
     pub signed_attrs: Option<Tlv<'a>>,
@@ -239,6 +246,10 @@ fn is_constructed(t: &Tlv<'_>) -> bool {
     t.raw.first().is_some_and(|b| b & 0x20 != 0)
 }
 
+/// Reads a SignerInfo (RFC 5652 5.3): `version` (a CMSVersion, 0 to 5), `sid`,
+/// `digestAlgorithm`, `[0] signedAttrs` (optional), `signatureAlgorithm`, `signature`,
+/// `[1] unsignedAttrs` (optional), nothing after. Attributes must be well formed (each a
+/// SEQUENCE of an OID and a SET of values), the unsigned ones too, though nothing reads them.
 fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, Error> {
     if si.tag != Tag::Sequence {
         return Err(Error::cms(
@@ -249,31 +260,71 @@ fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, Error> {
             ),
         ));
     }
-    // The signed attributes' original bytes: the first [0] after version, sid, digestAlgorithm.
     let mut w = Walker::inside(si);
-    w.require("the SignerInfo version")?;
+    let version = expect(&mut w, Tag::Integer, "the SignerInfo version")?;
+    if !matches!(version.content, [0..=5]) {
+        return Err(Error::cms(
+            version.offset,
+            "the SignerInfo version is not a CMSVersion (0 to 5)",
+        ));
+    }
     let sid = sid(&w.require("the signer identifier")?)?;
-    w.require("the digestAlgorithm")?;
-    let next = w.require("the signatureAlgorithm")?;
-    let signed_attrs = tlv::is_context(next.tag, 0).then_some(next);
-    let decoded = cms::signed_data::SignerInfo::from_der(si.raw)
-        .or_else(|_| cms::signed_data::SignerInfo::from_ber(si.raw))
-        .map_err(|e| {
-            let at = e
-                .position()
-                .and_then(|p| usize::try_from(p).ok())
-                .unwrap_or(0);
-            Error::cms(
-                si.offset.saturating_add(at),
-                format!("SignerInfo: {}", e.kind()),
-            )
-        })?;
+    let digest = expect(&mut w, Tag::Sequence, "the digestAlgorithm")?;
+    let digest_alg = algorithm(&digest, "digestAlgorithm")?.oid;
+    let mut next = w.require("the signatureAlgorithm")?;
+    let signed_attrs = if tlv::is_context(next.tag, 0) {
+        attributes(&next)?;
+        let attrs = next;
+        next = w.require("the signatureAlgorithm")?;
+        Some(attrs)
+    } else {
+        None
+    };
+    if next.tag != Tag::Sequence {
+        return Err(Error::cms(
+            next.offset,
+            format!(
+                "expected the signatureAlgorithm, found {}",
+                tlv::tag_name(next.tag)
+            ),
+        ));
+    }
+    let signature_alg = algorithm(&next, "signatureAlgorithm")?;
+    let signature = octet_string(&w.require("the signature")?, 0)?;
+    if let Some(unsigned) = w.next_tlv() {
+        let unsigned = unsigned?;
+        if !tlv::is_context(unsigned.tag, 1) {
+            return Err(Error::cms(
+                unsigned.offset,
+                format!(
+                    "expected the [1] unsignedAttrs, found {}",
+                    tlv::tag_name(unsigned.tag)
+                ),
+            ));
+        }
+        attributes(&unsigned)?;
+    }
+    if !w.is_empty() {
+        return Err(Error::cms(
+            w.offset(),
+            "bytes after the end of the SignerInfo",
+        ));
+    }
     Ok(SignerInfo {
         offset: si.offset,
         sid,
-        decoded,
+        digest_alg,
+        signature_alg,
+        signature,
         signed_attrs,
     })
+}
+
+/// An AlgorithmIdentifier, from DER or (inside a BER SignedData) BER.
+fn algorithm<'a>(t: &Tlv<'a>, what: &str) -> Result<spki::AlgorithmIdentifierRef<'a>, Error> {
+    spki::AlgorithmIdentifierRef::from_der(t.raw)
+        .or_else(|_| spki::AlgorithmIdentifierRef::from_ber(t.raw))
+        .map_err(|e| Error::cms(t.offset, format!("{what}: {}", e.kind())))
 }
 
 /// How a SignerInfo names its certificate.
@@ -423,6 +474,121 @@ mod tests {
         let prim = [0x04, 0x02, b'x', b'y'];
         let t = Walker::new(&prim, 0).next_tlv().unwrap().unwrap();
         assert!(matches!(octet_string(&t, 0).unwrap(), Cow::Borrowed(b"xy")));
+    }
+
+    /// DER of `tag` around `content`.
+    fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        let len = content.len();
+        if len < 0x80 {
+            out.push(len as u8);
+        } else {
+            out.extend([0x81, len as u8]);
+        }
+        out.extend_from_slice(content);
+        out
+    }
+
+    /// A SignerInfo of `version`, with `signed` ([0] content) and `unsigned` ([1] content)
+    /// attributes when given, and `extra` bytes at its end.
+    fn signer_info_bytes(
+        version: u8,
+        signed: Option<&[u8]>,
+        unsigned: Option<&[u8]>,
+        extra: &[u8],
+    ) -> Vec<u8> {
+        let sha256 = der(
+            0x06,
+            &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01],
+        );
+        let rsa = der(
+            0x06,
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01],
+        );
+        let mut body = der(0x02, &[version]);
+        body.extend(der(0x30, &[der(0x30, &[]), der(0x02, &[0x05])].concat()));
+        body.extend(der(0x30, &sha256));
+        if let Some(a) = signed {
+            body.extend(der(0xa0, a));
+        }
+        body.extend(der(0x30, &[rsa, vec![0x05, 0x00]].concat()));
+        body.extend(der(0x04, b"sig"));
+        if let Some(a) = unsigned {
+            body.extend(der(0xa1, a));
+        }
+        body.extend_from_slice(extra);
+        der(0x30, &body)
+    }
+
+    fn read(bytes: &[u8]) -> Result<SignerInfo<'_>, Error> {
+        signer_info(&Walker::new(bytes, 0).next_tlv().unwrap().unwrap())
+    }
+
+    #[test]
+    fn signer_infos_are_read_in_place() {
+        // contentType id-data, as an Attribute.
+        let attr = der(
+            0x30,
+            &[
+                der(
+                    0x06,
+                    &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x03],
+                ),
+                der(
+                    0x31,
+                    &der(
+                        0x06,
+                        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01],
+                    ),
+                ),
+            ]
+            .concat(),
+        );
+        let plain = signer_info_bytes(1, None, None, &[]);
+        let si = read(&plain).unwrap();
+        assert_eq!(
+            si.digest_alg,
+            ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1")
+        );
+        assert_eq!(
+            si.signature_alg.oid,
+            ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1")
+        );
+        assert_eq!(&*si.signature, b"sig");
+        assert!(si.signed_attrs.is_none());
+        assert!(matches!(si.sid, Sid::IssuerSerial { serial: [5], .. }));
+
+        let both = signer_info_bytes(3, Some(&attr), Some(&attr), &[]);
+        let si = read(&both).unwrap();
+        let signed = si.signed_attrs.unwrap();
+        assert_eq!(signed.raw, der(0xa0, &attr));
+        assert_eq!(attributes(&signed).unwrap().len(), 1);
+
+        // BER: the digestAlgorithm with an indefinite length.
+        let mut ber = plain.clone();
+        let at = ber.windows(2).position(|w| w == [0x30, 0x0b]).unwrap();
+        ber.splice(at..at + 2, [0x30, 0x80]);
+        ber.splice(at + 13..at + 13, [0x00, 0x00]);
+        ber[1] += 2;
+        assert_eq!(read(&ber).unwrap().digest_alg, si.digest_alg);
+
+        // Refused: a version that is no CMSVersion, a malformed attribute (signed or not), an
+        // element after the unsigned attributes, a signature that is not an OCTET STRING.
+        let bad_attr = der(0x30, &der(0x02, &[1]));
+        for bad in [
+            signer_info_bytes(6, None, None, &[]),
+            signer_info_bytes(1, Some(&bad_attr), None, &[]),
+            signer_info_bytes(1, None, Some(&bad_attr), &[]),
+            signer_info_bytes(1, None, Some(&attr), &der(0x05, &[])),
+            signer_info_bytes(1, None, None, &der(0x05, &[])),
+        ] {
+            assert!(read(&bad).is_err(), "{bad:02x?}");
+        }
+        let mut not_octets = plain.clone();
+        let at = not_octets.len() - 5;
+        assert_eq!(not_octets[at], 0x04);
+        not_octets[at] = 0x03;
+        assert!(read(&not_octets).is_err());
     }
 
     #[test]

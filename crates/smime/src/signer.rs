@@ -99,12 +99,12 @@ pub(crate) fn oid_name(o: &ObjectIdentifier) -> String {
 /// The signature AlgorithmIdentifier to verify with: CMS allows the key's algorithm
 /// (`rsaEncryption`, `id-ecPublicKey`, `id-dsa`) with the hash given by the digest algorithm.
 fn signature_algorithm(
-    sig_alg: &spki::AlgorithmIdentifierOwned,
+    sig_alg: &spki::AlgorithmIdentifierRef<'_>,
     digest: DigestAlg,
 ) -> Result<Vec<u8>, Failure> {
     let combined = |s: &str, null: bool| {
-        let parameters = null.then(der::Any::null);
-        spki::AlgorithmIdentifierOwned {
+        let parameters = null.then_some(der::AnyRef::NULL);
+        spki::AlgorithmIdentifierRef {
             oid: oid(s),
             parameters,
         }
@@ -144,7 +144,7 @@ fn signature_algorithm(
             },
             false,
         ),
-        _ => sig_alg.clone(),
+        _ => *sig_alg,
     };
     alg.to_der()
         .map_err(|e| fail("cms-malformed", format!("signature algorithm: {e}")))
@@ -158,15 +158,14 @@ pub(crate) fn verify(
     content: &Content<'_>,
     warnings: &mut Vec<Warning>,
 ) -> SignerReport {
-    let d = &si.decoded;
     let mut report = SignerReport {
         layer: ctx.layer,
         subject: None,
         email: None,
         sha1: None,
         signing_time: None,
-        digest_algorithm: oid_name(&d.digest_alg.oid),
-        signature_algorithm: oid_name(&d.signature_algorithm.oid),
+        digest_algorithm: oid_name(&si.digest_alg),
+        signature_algorithm: oid_name(&si.signature_alg.oid),
         status: Status::Invalid,
         code: None,
         message: None,
@@ -207,8 +206,7 @@ fn check(
     report: &mut SignerReport,
     warnings: &mut Vec<Warning>,
 ) -> Result<bool, Failure> {
-    let d = &si.decoded;
-    let digest = match DigestAlg::from_oid(&d.digest_alg.oid) {
+    let digest = match DigestAlg::from_oid(&si.digest_alg) {
         Lookup::Known(alg) => alg,
         Lookup::Broken(name) => {
             return Err(fail(
@@ -219,7 +217,7 @@ fn check(
         Lookup::Unknown => {
             return Err(fail(
                 "unsupported-algorithm",
-                format!("digest algorithm {} is not supported", d.digest_alg.oid),
+                format!("digest algorithm {} is not supported", si.digest_alg),
             ));
         }
     };
@@ -328,8 +326,8 @@ fn check(
     let spki = inherited.unwrap_or(raw.spki);
 
     // The signature.
-    let alg = signature_algorithm(&d.signature_algorithm, digest)?;
-    let signature = d.signature.as_bytes();
+    let alg = signature_algorithm(&si.signature_alg, digest)?;
+    let signature: &[u8] = &si.signature;
     let policy = ctx.options.chain.algorithms;
     let verifier = ctx.validator.verifier();
     let verified = if si.signed_attrs.is_some() {
