@@ -199,15 +199,44 @@ fn advise_will_need(item: &Item) {
     let _ = path;
 }
 
-/// A batch of messages on the thread pool: one job a message, each filling its line; the job
-/// that finishes the batch wakes the main thread, which prints the lines in order.
+/// A batch of messages on the thread pool: one job a message, each filling its output; the
+/// job that finishes the batch wakes the main thread, which prints the outputs in order.
 struct Batch {
     items: Vec<Item>,
     /// Which items' files have been asked for ahead ([`ReadAhead`]).
     asked: Vec<AtomicBool>,
-    lines: Vec<OnceLock<Line>>,
+    outputs: Vec<OnceLock<Output>>,
     /// Jobs not yet done.
     left: AtomicUsize,
+}
+
+/// One message's result, rendered by the job that verified it: the main thread only counts
+/// and writes (rendering there, and freeing there the strings of a line that a worker
+/// allocated, kept a core busy and made the workers' allocator contend).
+struct Output {
+    /// The JSON line or the human lines; an error when rendering failed (it cannot for these
+    /// values into memory, but is not unwrapped).
+    text: std::result::Result<Vec<u8>, String>,
+    status: &'static str,
+    /// Whether the message could not be read (exit code 2).
+    io_error: bool,
+}
+
+impl Output {
+    fn render(l: &Line, format: Format) -> Output {
+        let mut text = Vec::with_capacity(1024);
+        let rendered = match format {
+            Format::Json => serde_json::to_writer(&mut text, l)
+                .map_err(|e| e.to_string())
+                .map(|()| text.push(b'\n')),
+            Format::Human => human(&mut text, l).map_err(|e| e.to_string()),
+        };
+        Output {
+            text: rendered.map(|()| text),
+            status: l.status,
+            io_error: l.code == Some("io-error"),
+        }
+    }
 }
 
 impl Batch {
@@ -215,17 +244,17 @@ impl Batch {
     fn new(items: Vec<Item>, asked: bool) -> Batch {
         Batch {
             asked: items.iter().map(|_| AtomicBool::new(asked)).collect(),
-            lines: items.iter().map(|_| OnceLock::new()).collect(),
+            outputs: items.iter().map(|_| OnceLock::new()).collect(),
             left: AtomicUsize::new(items.len()),
             items,
         }
     }
 
-    /// Verifies item `i` into its line; wakes `main` when it was the batch's last.
+    /// Verifies item `i` into its output; wakes `main` when it was the batch's last.
     fn verify(&self, i: usize, verifier: &Verifier<'_>, job: &Job<'_>) {
         let ahead = ReadAhead::new(&self.items, &self.asked, job.cold);
         let line = verify_item(verifier, job.content, &ahead, i, &self.items[i]);
-        let _ = self.lines[i].set(line);
+        let _ = self.outputs[i].set(Output::render(&line, job.format));
         if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
             job.main.unpark();
         }
@@ -238,15 +267,16 @@ impl Batch {
         }
     }
 
-    /// The lines, in order; complete after [`Batch::wait`].
-    fn lines(&self) -> impl Iterator<Item = &Line> {
-        self.lines.iter().filter_map(OnceLock::get)
+    /// The outputs, in order; complete after [`Batch::wait`].
+    fn outputs(&self) -> impl Iterator<Item = &Output> {
+        self.outputs.iter().filter_map(OnceLock::get)
     }
 }
 
 /// What every job of a run shares.
 struct Job<'a> {
     content: Option<&'a [u8]>,
+    format: Format,
     /// Whether a read has waited for the disk in this run ([`ReadAhead`]).
     cold: &'a AtomicBool,
     /// The thread to wake when a batch is done.
@@ -771,16 +801,16 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, l: &Line) {
+    fn add(&mut self, o: &Output) {
         self.total += 1;
-        match l.status {
+        match o.status {
             "valid" => self.valid += 1,
             "valid-weak" => self.weak += 1,
             "invalid" => self.invalid += 1,
             "not-signed" => self.not_signed += 1,
             "encrypted" => self.encrypted += 1,
             _ => {
-                if l.code == Some("io-error") {
+                if o.io_error {
                     self.io_errors += 1;
                 }
                 self.errors += 1;
@@ -920,7 +950,7 @@ fn feed<'scope>(
     verifier: &'scope Verifier<'_>,
     job: &'scope Job<'_>,
     items: &mut Items,
-    emit: &mut dyn FnMut(&[&Line]) -> Result<()>,
+    emit: &mut dyn FnMut(&[&Output]) -> Result<()>,
 ) -> Result<()> {
     let mut queued: VecDeque<Arc<Batch>> = VecDeque::with_capacity(IN_FLIGHT);
     let mut size = FIRST_BATCH;
@@ -949,8 +979,8 @@ fn feed<'scope>(
             return Ok(());
         };
         done.wait();
-        let lines: Vec<&Line> = done.lines().collect();
-        emit(&lines)?;
+        let outputs: Vec<&Output> = done.outputs().collect();
+        emit(&outputs)?;
     }
 }
 
@@ -972,31 +1002,31 @@ fn pipeline(
     };
     let format = args.format;
     // Writes a verified batch in order and counts it.
-    let mut emit = |lines: &[&Line]| -> Result<()> {
-        for &l in lines {
-            tally.add(l);
-        }
-        match format {
-            Format::Json => {
-                for &l in lines {
-                    render::json(&mut out, l)?;
+    let mut emit = |outputs: &[&Output]| -> Result<()> {
+        let mut write = |out: &mut BufWriter<_>| -> io::Result<()> {
+            for o in outputs {
+                tally.add(o);
+                match &o.text {
+                    Ok(text) => out.write_all(text)?,
+                    Err(e) => return Err(io::Error::other(e.clone())),
                 }
             }
+            out.flush()
+        };
+        match format {
+            Format::Json => write(&mut out),
             // The bar is cleared once for the batch, not once per line.
-            Format::Human => progress
-                .suspend(|| {
-                    lines.iter().try_for_each(|&l| human(&mut out, l))?;
-                    out.flush()
-                })
-                .map_err(CliError::stdout)?,
+            Format::Human => progress.suspend(|| write(&mut out)),
         }
-        progress.inc(lines.len() as u64);
-        out.flush().map_err(CliError::stdout)
+        .map_err(CliError::stdout)?;
+        progress.inc(outputs.len() as u64);
+        Ok(())
     };
     let cold = AtomicBool::new(false);
     let main = std::thread::current();
     let job = Job {
         content,
+        format,
         cold: &cold,
         main: &main,
     };
