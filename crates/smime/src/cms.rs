@@ -273,7 +273,7 @@ fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, Error> {
     let digest_alg = algorithm(&digest, "digestAlgorithm")?.oid;
     let mut next = w.require("the signatureAlgorithm")?;
     let signed_attrs = if tlv::is_context(next.tag, 0) {
-        attributes(&next)?;
+        attributes(&next).try_for_each(|a| a.map(drop))?;
         let attrs = next;
         next = w.require("the signatureAlgorithm")?;
         Some(attrs)
@@ -302,7 +302,7 @@ fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, Error> {
                 ),
             ));
         }
-        attributes(&unsigned)?;
+        attributes(&unsigned).try_for_each(|a| a.map(drop))?;
     }
     if !w.is_empty() {
         return Err(Error::cms(
@@ -416,46 +416,75 @@ pub(crate) fn signed_attrs_message(attrs: &Tlv<'_>) -> Vec<u8> {
     out
 }
 
-/// One signed attribute, as encoded.
+/// One attribute, as encoded.
 pub(crate) struct Attribute<'a> {
     pub oid: ObjectIdentifier,
     pub offset: usize,
-    /// Each value's whole element.
-    pub values: Vec<Tlv<'a>>,
+    /// How many values its SET has.
+    pub count: usize,
+    /// The first value's whole element.
+    pub first: Option<Tlv<'a>>,
 }
 
-/// The attributes of a `[0]` signed attributes element, in encoded order.
-pub(crate) fn attributes<'a>(attrs: &Tlv<'a>) -> Result<Vec<Attribute<'a>>, Error> {
-    let mut out = Vec::new();
-    let mut w = Walker::inside(attrs);
-    while let Some(a) = w.next_tlv() {
-        let a = a?;
-        if a.tag != Tag::Sequence {
-            return Err(Error::cms(
-                a.offset,
-                format!(
-                    "expected an Attribute SEQUENCE, found {}",
-                    tlv::tag_name(a.tag)
-                ),
-            ));
-        }
-        let mut aw = Walker::inside(&a);
-        let oid = expect(&mut aw, Tag::ObjectIdentifier, "the attribute type")?;
-        let oid_value = ObjectIdentifier::from_bytes(oid.content)
-            .map_err(|e| Error::cms(oid.offset, format!("attribute type: {e}")))?;
-        let set = expect(&mut aw, Tag::Set, "the attribute values SET")?;
-        let mut values = Vec::new();
-        let mut vw = Walker::inside(&set);
-        while let Some(v) = vw.next_tlv() {
-            values.push(v?);
-        }
-        out.push(Attribute {
-            oid: oid_value,
-            offset: a.offset,
-            values,
-        });
+/// The attributes of a `[0]` signed (or `[1]` unsigned) attributes element, in encoded order,
+/// read as they are iterated (no list is built): each must be a SEQUENCE of an OID and a SET
+/// of values, every value well framed. Ends after the first error.
+pub(crate) fn attributes<'a>(attrs: &Tlv<'a>) -> Attributes<'a> {
+    Attributes {
+        w: Walker::inside(attrs),
+        failed: false,
     }
-    Ok(out)
+}
+
+/// See [`attributes`].
+pub(crate) struct Attributes<'a> {
+    w: Walker<'a>,
+    failed: bool,
+}
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = Result<Attribute<'a>, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let next = self.w.next_tlv()?;
+        let attribute = next.map_err(Error::from).and_then(|a| attribute(&a));
+        self.failed = attribute.is_err();
+        Some(attribute)
+    }
+}
+
+fn attribute<'a>(a: &Tlv<'a>) -> Result<Attribute<'a>, Error> {
+    if a.tag != Tag::Sequence {
+        return Err(Error::cms(
+            a.offset,
+            format!(
+                "expected an Attribute SEQUENCE, found {}",
+                tlv::tag_name(a.tag)
+            ),
+        ));
+    }
+    let mut aw = Walker::inside(a);
+    let oid = expect(&mut aw, Tag::ObjectIdentifier, "the attribute type")?;
+    let oid_value = ObjectIdentifier::from_bytes(oid.content)
+        .map_err(|e| Error::cms(oid.offset, format!("attribute type: {e}")))?;
+    let set = expect(&mut aw, Tag::Set, "the attribute values SET")?;
+    let mut count = 0;
+    let mut first = None;
+    let mut vw = Walker::inside(&set);
+    while let Some(v) = vw.next_tlv() {
+        let v = v?;
+        first.get_or_insert(v);
+        count += 1;
+    }
+    Ok(Attribute {
+        oid: oid_value,
+        offset: a.offset,
+        count,
+        first,
+    })
 }
 
 #[cfg(test)]
@@ -562,7 +591,12 @@ mod tests {
         let si = read(&both).unwrap();
         let signed = si.signed_attrs.unwrap();
         assert_eq!(signed.raw, der(0xa0, &attr));
-        assert_eq!(attributes(&signed).unwrap().len(), 1);
+        assert_eq!(attributes(&signed).count(), 1);
+        let a = attributes(&signed).next().unwrap().unwrap();
+        assert_eq!(
+            (a.count, a.first.map(|v| v.tag)),
+            (1, Some(Tag::ObjectIdentifier))
+        );
 
         // BER: the digestAlgorithm with an indefinite length.
         let mut ber = plain.clone();

@@ -448,27 +448,26 @@ struct Found {
     signing_time: Option<OffsetDateTime>,
 }
 
-fn single<'a>(a: &'a cms::Attribute<'_>, name: &str) -> Result<&'a [u8], Failure> {
-    match a.values.as_slice() {
-        [v] => Ok(v.raw),
+fn single<'a>(a: &cms::Attribute<'a>, name: &str) -> Result<&'a [u8], Failure> {
+    match (a.count, a.first) {
+        (1, Some(v)) => Ok(v.raw),
         _ => Err(fail(
             "malformed-signed-attribute",
             format!(
                 "the {name} attribute at byte {} has {} values instead of one",
-                a.offset,
-                a.values.len()
+                a.offset, a.count
             ),
         )),
     }
 }
 
 fn signed_attributes(attrs: &smimetrust_chain::tlv::Tlv<'_>) -> Result<Found, Failure> {
-    let list =
-        cms::attributes(attrs).map_err(|e| fail("malformed-signed-attribute", e.to_string()))?;
+    let list = cms::attributes(attrs);
     let mut content_type = None;
     let mut message_digest = None;
     let mut signing_time = None;
-    for a in &list {
+    for a in list {
+        let a = a.map_err(|e| fail("malformed-signed-attribute", e.to_string()))?;
         let dup = |name: &str| {
             fail(
                 "malformed-signed-attribute",
@@ -480,7 +479,7 @@ fn signed_attributes(attrs: &smimetrust_chain::tlv::Tlv<'_>) -> Result<Found, Fa
                 if content_type.is_some() {
                     return Err(dup("contentType"));
                 }
-                let v = single(a, "contentType")?;
+                let v = single(&a, "contentType")?;
                 content_type = Some(ObjectIdentifier::from_der(v).map_err(|e| {
                     fail(
                         "malformed-signed-attribute",
@@ -492,7 +491,7 @@ fn signed_attributes(attrs: &smimetrust_chain::tlv::Tlv<'_>) -> Result<Found, Fa
                 if message_digest.is_some() {
                     return Err(dup("messageDigest"));
                 }
-                let v = single(a, "messageDigest")?;
+                let v = single(&a, "messageDigest")?;
                 let os = <&der::asn1::OctetStringRef>::from_der(v).map_err(|e| {
                     fail(
                         "malformed-signed-attribute",
@@ -505,7 +504,7 @@ fn signed_attributes(attrs: &smimetrust_chain::tlv::Tlv<'_>) -> Result<Found, Fa
                 if signing_time.is_some() {
                     return Err(dup("signingTime"));
                 }
-                let v = single(a, "signingTime")?;
+                let v = single(&a, "signingTime")?;
                 signing_time = Some(parse_time(v).ok_or_else(|| {
                     fail(
                         "malformed-signed-attribute",
