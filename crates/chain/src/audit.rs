@@ -478,7 +478,9 @@ fn audit_one(
         ));
     }
     if let Some(oids) = &info.ext_key_usage
-        && !email_ok(oids)
+        && !oids
+            .iter()
+            .any(|o| *o == crate::path::EMAIL_PROTECTION || *o == crate::path::ANY_EKU)
     {
         findings.push(s.finding(
             "eku-excludes-email",

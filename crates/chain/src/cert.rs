@@ -102,8 +102,9 @@ pub struct CertInfo {
     pub subject_key_id: Option<Vec<u8>>,
     /// The authorityKeyIdentifier extension's keyIdentifier.
     pub authority_key_id: Option<Vec<u8>>,
-    /// The extendedKeyUsage extension's purposes as dotted OIDs; `None` when absent.
-    pub ext_key_usage: Option<Vec<String>>,
+    /// The extendedKeyUsage extension's purposes (their `Display` is the dotted form); `None`
+    /// when absent.
+    pub ext_key_usage: Option<Vec<const_oid::ObjectIdentifier>>,
 }
 
 /// The subject public key's algorithm and size.
@@ -496,7 +497,7 @@ fn summarize(cert: &x509_cert::Certificate) -> Result<CertInfo, String> {
         emails,
         subject_key_id: ski.map(|s| s.0.as_bytes().to_vec()),
         authority_key_id: aki.and_then(|a| a.key_identifier.map(|k| k.as_bytes().to_vec())),
-        ext_key_usage: eku.map(|e| e.0.iter().map(ToString::to_string).collect()),
+        ext_key_usage: eku.map(|e| e.0),
     })
 }
 

@@ -91,13 +91,14 @@ use policy::PolicyState;
 use view::{ANY_POLICY, ID_DSA, View};
 
 /// `anyExtendedKeyUsage` (2.5.29.37.0).
-const ANY_EKU: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
+pub(crate) const ANY_EKU: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37.0");
 /// `id-kp-serverAuth`.
 const SERVER_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.1");
 /// `id-kp-clientAuth`.
 const CLIENT_AUTH: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.2");
 /// `id-kp-emailProtection`.
-const EMAIL_PROTECTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.4");
+pub(crate) const EMAIL_PROTECTION: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.4");
 
 /// What the leaf certificate is to be used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -532,8 +532,10 @@ fn cert_info_of_the_generated_certificates() {
     assert!(!l.is_ca && !l.self_issued);
     assert_eq!(l.emails, ["alice@example.org"]);
     assert_eq!(
-        l.ext_key_usage.as_deref(),
-        Some(&["1.3.6.1.5.5.7.3.4".to_string()][..])
+        l.ext_key_usage
+            .as_ref()
+            .map(|v| v.iter().map(ToString::to_string).collect::<Vec<_>>()),
+        Some(vec!["1.3.6.1.5.5.7.3.4".to_string()])
     );
     assert_eq!(
         (l.key.algorithm.as_str(), l.key.bits),
@@ -584,13 +586,13 @@ fn windows_certificate_with_encoded_defaults_is_kept_byte_for_byte() {
     );
     assert!(!info.is_ca);
     assert_eq!(
-        info.ext_key_usage.as_deref(),
-        Some(
-            &[
-                "1.3.6.1.5.5.7.3.1".to_string(),
-                "1.3.6.1.5.5.7.3.2".to_string()
-            ][..]
-        )
+        info.ext_key_usage
+            .as_ref()
+            .map(|v| v.iter().map(ToString::to_string).collect::<Vec<_>>()),
+        Some(vec![
+            "1.3.6.1.5.5.7.3.1".to_string(),
+            "1.3.6.1.5.5.7.3.2".to_string()
+        ])
     );
     // Every other certificate of the file is canonical DER.
     let others = objects
