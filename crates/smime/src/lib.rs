@@ -77,6 +77,7 @@ pub use report::{ChainEntry, Layer, LayerKind, Report, SignerReport, Status, War
 
 use cms::Sid;
 use digest::Form;
+use mime::Media;
 
 /// Every code a [`Report`] or [`SignerReport`] of this crate can carry that is not one of
 /// `smimetrust-chain`'s validation codes: signer failures (`digest-mismatch`,
@@ -358,15 +359,16 @@ enum Entity {
 }
 
 fn classify(mail: &mime::Entity<'_>) -> Entity {
-    let mime = mail.ctype().mimetype.to_ascii_lowercase();
-    match mime.as_str() {
-        "multipart/signed" => {
-            let protocol = mail
-                .ctype()
-                .params
-                .get("protocol")
-                .map(|p| p.to_ascii_lowercase())
-                .unwrap_or_default();
+    let param = |name: &str| {
+        mail.ctype()
+            .params
+            .get(name)
+            .map(|p| p.to_ascii_lowercase())
+            .unwrap_or_default()
+    };
+    match mail.media() {
+        Media::MultipartSigned => {
+            let protocol = param("protocol");
             if protocol == "application/pkcs7-signature"
                 || protocol == "application/x-pkcs7-signature"
             {
@@ -375,22 +377,16 @@ fn classify(mail: &mime::Entity<'_>) -> Entity {
                 Entity::OtherSigned(protocol)
             }
         }
-        "application/pkcs7-mime" | "application/x-pkcs7-mime" => Entity::Pkcs7Mime,
-        "application/octet-stream" => {
-            let name = mail
-                .ctype()
-                .params
-                .get("name")
-                .map(|n| n.to_ascii_lowercase())
-                .unwrap_or_default();
-            if name.ends_with(".p7m") {
+        Media::Pkcs7Mime => Entity::Pkcs7Mime,
+        Media::OctetStream => {
+            if param("name").ends_with(".p7m") {
                 Entity::Pkcs7Mime
             } else {
                 Entity::Leaf
             }
         }
-        m if m.starts_with("multipart/") => Entity::Multipart,
-        _ => Entity::Leaf,
+        Media::Multipart => Entity::Multipart,
+        Media::Other => Entity::Leaf,
     }
 }
 
@@ -423,7 +419,7 @@ fn pkcs7_body(mail: &mime::Entity<'_>) -> Result<Vec<u8>, Error> {
                 ))
             })
     };
-    if mail.transfer_encoding().as_deref() != Some("base64") {
+    if !mail.is_base64() {
         return lenient();
     }
     // SIMD, strict like `base64`'s STANDARD engine: padding required, no whitespace, unused

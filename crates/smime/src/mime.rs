@@ -53,11 +53,39 @@ impl<'a> Entity<'a> {
         self.raw.get(self.body_start..).unwrap_or_default()
     }
 
-    /// The Content-Transfer-Encoding, lower case.
-    pub fn transfer_encoding(&self) -> Option<String> {
-        self.headers
-            .get_first_value("Content-Transfer-Encoding")
-            .map(|s| s.trim().to_ascii_lowercase())
+    /// The media type (`type/subtype`, lower case, as [`Entity::ctype`] has it), as far as
+    /// S/MIME cares. Read from the header's raw bytes when its first token is plain ASCII (the
+    /// usual case): then the parameters need not be parsed at all, which for an entity that
+    /// turns out to be of no interest (the signed part's `text/plain`) saves `mailparse`'s
+    /// parse of them (a dozen allocations); anything else goes through [`Entity::ctype`].
+    pub fn media(&self) -> Media {
+        let Some(header) = self.headers.get_first_header("Content-Type") else {
+            // mailparse's default, text/plain.
+            return Media::Other;
+        };
+        let raw = header.get_value_raw();
+        let first = raw
+            .split(|&b| b == b';')
+            .next()
+            .unwrap_or_default()
+            .trim_ascii();
+        if !first.is_empty() && first.iter().all(|&b| is_token(b) || b == b'/') {
+            return Media::of(first);
+        }
+        Media::of(self.ctype().mimetype.as_bytes())
+    }
+
+    /// Whether the Content-Transfer-Encoding is `base64` (ASCII case ignored, surrounding
+    /// whitespace too); read from the raw bytes when they are a plain token.
+    pub fn is_base64(&self) -> bool {
+        let Some(header) = self.headers.get_first_header("Content-Transfer-Encoding") else {
+            return false;
+        };
+        let raw = header.get_value_raw().trim_ascii();
+        if raw.iter().all(|&b| is_token(b)) {
+            return raw.eq_ignore_ascii_case(b"base64");
+        }
+        header.get_value().trim().eq_ignore_ascii_case("base64")
     }
 
     /// The body parts of a multipart entity (none for other entities, or without a
@@ -77,7 +105,9 @@ impl<'a> Entity<'a> {
             finder: memchr::memmem::Finder::new(b"").into_owned(),
             delimiter_end: None,
         };
-        if !self.ctype().mimetype.starts_with("multipart/") || self.raw.len() <= self.body_start {
+        if !matches!(self.media(), Media::Multipart | Media::MultipartSigned)
+            || self.raw.len() <= self.body_start
+        {
             return Ok(none);
         }
         let Some(boundary) = self.ctype().params.get("boundary") else {
@@ -102,6 +132,47 @@ impl<'a> Entity<'a> {
             .map(|first| first + parts.delimiter.len());
         Ok(parts)
     }
+}
+
+/// The media types S/MIME verification tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Media {
+    /// `multipart/signed`.
+    MultipartSigned,
+    /// Another `multipart/…`.
+    Multipart,
+    /// `application/pkcs7-mime` or `application/x-pkcs7-mime`.
+    Pkcs7Mime,
+    /// `application/octet-stream` (a `.p7m` attachment, by its name).
+    OctetStream,
+    /// Anything else.
+    Other,
+}
+
+impl Media {
+    /// The kind of `type/subtype` (ASCII case ignored).
+    fn of(mimetype: &[u8]) -> Media {
+        let is = |m: &str| mimetype.eq_ignore_ascii_case(m.as_bytes());
+        if is("multipart/signed") {
+            Media::MultipartSigned
+        } else if mimetype
+            .get(..10)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"multipart/"))
+        {
+            Media::Multipart
+        } else if is("application/pkcs7-mime") || is("application/x-pkcs7-mime") {
+            Media::Pkcs7Mime
+        } else if is("application/octet-stream") {
+            Media::OctetStream
+        } else {
+            Media::Other
+        }
+    }
+}
+
+/// A `token` character of RFC 2045 5.1: printable ASCII but space and `tspecials`.
+fn is_token(b: u8) -> bool {
+    b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b)
 }
 
 /// The parts of a multipart entity, in order; see [`Entity::parts`].
@@ -208,6 +279,60 @@ mod tests {
                 String::from_utf8_lossy(raw)
             );
         }
+    }
+
+    /// The media type read from the raw header is the one `mailparse` parses, whatever the
+    /// header looks like; so is the transfer encoding.
+    #[test]
+    fn media_types_agree_with_mailparse() {
+        let values = [
+            "text/plain; charset=us-ascii",
+            "Text/PLAIN",
+            "multipart/signed; protocol=\"application/pkcs7-signature\"; boundary=b",
+            "MULTIPART/Signed;boundary=b",
+            "multipart/mixed; boundary=x",
+            "multipart/",
+            "multipart",
+            "  application/x-pkcs7-mime ; smime-type=signed-data",
+            "application/pkcs7-mime",
+            "application/octet-stream; name=smime.p7m",
+            "=?utf-8?q?multipart/mixed?=; boundary=b",
+            "application/p\u{212a}cs7-mime",
+            "multipart/mixed\r\n ; boundary=b",
+            "text/plain (comment); charset=x",
+            "",
+            ";",
+            "a/b/c",
+        ];
+        for value in values {
+            for cte in [
+                "base64",
+                " BASE64 ",
+                "7bit",
+                "=?utf-8?q?base64?=",
+                "base 64",
+                "",
+            ] {
+                let raw = format!(
+                    "Content-Type: {value}\r\nContent-Transfer-Encoding: {cte}\r\n\r\nbody"
+                );
+                let entity = Entity::parse(raw.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+                let full = Media::of(entity.ctype().mimetype.as_bytes());
+                assert_eq!(entity.media(), full, "{value:?}");
+                let decoded = entity
+                    .headers
+                    .get_first_value("Content-Transfer-Encoding")
+                    .unwrap_or_default();
+                assert_eq!(
+                    entity.is_base64(),
+                    decoded.trim().eq_ignore_ascii_case("base64"),
+                    "{cte:?}"
+                );
+            }
+        }
+        let none = Entity::parse(b"Subject: x\r\n\r\nbody").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(none.media(), Media::Other);
+        assert!(!none.is_base64());
     }
 
     #[test]
