@@ -37,6 +37,11 @@ const FIRST_BATCH: usize = 16;
 /// Files of a batch asked ahead of the one being read, once a read has had to wait for the
 /// disk (see [`ReadAhead`]).
 const READ_AHEAD: usize = 64;
+/// Reads that must have waited for the disk, at the least, before every file of the run is
+/// asked for ahead (see [`ReadAhead`])...
+const COLD_MISSES: usize = 4;
+/// ...and at least one read in this many of those done so far.
+const COLD_RATE: usize = 32;
 /// Sources the folder walk hands over at a time.
 const WALK_CHUNK: usize = 64;
 /// A read buffer up to this size is kept for the thread's next file.
@@ -122,28 +127,44 @@ fn first_read(_file: &File, _buf: &mut [u8]) -> (Option<usize>, bool) {
 
 /// Read-ahead for a batch of files that come from the disk.
 ///
-/// Once a read has found its file out of the page cache ([`FileRead::waited`]), the kernel is
-/// asked to start reading files in the background (`posix_fadvise`, `POSIX_FADV_WILLNEED`):
-/// each batch as a whole when it is gathered, while the batch before it is verified
-/// ([`ReadAhead::ask_all`]), and, within a batch, the next [`READ_AHEAD`] files of each thread's
-/// share before each read (the batch that was being verified when the first read waited). The
-/// disk then has many reads in flight while the cores verify, instead of one per thread, each
-/// thread waiting for its own. On files in the page cache nothing of this runs (the first read
-/// does not wait), so it costs nothing there; once on, it stays on for the run, at an open, an
-/// advice and a close more for each file. On the 2-core bench machine, 1,000 messages just
-/// dropped from the page cache took 160 ms without it and 70 ms with it (about 60 ms in the page
-/// cache); 10,000 messages 1,315 ms and 502 ms.
+/// When a read finds its file out of the page cache ([`FileRead::waited`]), the kernel is asked
+/// to start reading the next [`READ_AHEAD`] files of the batch in the background
+/// (`posix_fadvise`, `POSIX_FADV_WILLNEED`). Once reads keep waiting (at the end of a batch:
+/// at least [`COLD_MISSES`] of them, and one in [`COLD_RATE`] of the files read so far, see
+/// [`confirms_cold`]), the files come from the disk: from then on each batch is asked for as a
+/// whole when it is gathered, while the batch before it is verified ([`ReadAhead::ask_all`]),
+/// and each read asks for the next files of its thread's share. The disk then has many reads in
+/// flight while the cores verify, instead of one per thread, each thread waiting for its own.
+/// On files in the page cache nothing of this runs (reads do not wait), so it costs nothing
+/// there; a file the kernel has dropped from the cache here and there costs the advice for the
+/// files after it in its batch (an open, an advice and a close each), not for the rest of the
+/// run. On the 2-core bench machine, 1,000 messages just dropped from the page cache took
+/// 160 ms without read-ahead and 70 ms with it (about 60 ms in the page cache); 10,000
+/// messages 1,315 ms and 502 ms.
 struct ReadAhead<'a> {
     items: &'a [Item],
     /// Which items have been asked for (one flag an item).
     asked: &'a [AtomicBool],
-    /// Whether a read has waited for the disk in this run.
+    /// Whether the run's files come from the disk ([`confirms_cold`]).
     cold: &'a AtomicBool,
+    /// Reads of the run that waited for the disk.
+    misses: &'a AtomicUsize,
+}
+
+/// Whether `misses` reads that waited for the disk, of `reads` done, say that the files come
+/// from the disk (rather than a few of them having been dropped from the page cache).
+fn confirms_cold(misses: usize, reads: usize) -> bool {
+    misses >= COLD_MISSES && misses.saturating_mul(COLD_RATE) >= reads
 }
 
 impl<'a> ReadAhead<'a> {
-    fn new(items: &'a [Item], asked: &'a [AtomicBool], cold: &'a AtomicBool) -> ReadAhead<'a> {
-        ReadAhead { items, asked, cold }
+    fn new(items: &'a [Item], asked: &'a [AtomicBool], job: &Job<'a>) -> ReadAhead<'a> {
+        ReadAhead {
+            items,
+            asked,
+            cold: job.cold,
+            misses: job.misses,
+        }
     }
 
     /// Asks for every file of a batch, before it is verified (when it is gathered, while the
@@ -160,9 +181,9 @@ impl<'a> ReadAhead<'a> {
         }
     }
 
-    /// Item `i`'s read waited for the disk: from now on, files are asked for ahead.
+    /// Item `i`'s read waited for the disk: the next files are asked for, and the miss counted.
     fn waited(&self, i: usize) {
-        self.cold.store(true, Ordering::Relaxed);
+        self.misses.fetch_add(1, Ordering::Relaxed);
         self.ask(i + 1);
     }
 
@@ -252,7 +273,7 @@ impl Batch {
 
     /// Verifies item `i` into its output; wakes `main` when it was the batch's last.
     fn verify(&self, i: usize, verifier: &Verifier<'_>, job: &Job<'_>) {
-        let ahead = ReadAhead::new(&self.items, &self.asked, job.cold);
+        let ahead = ReadAhead::new(&self.items, &self.asked, job);
         let line = verify_item(verifier, job.content, &ahead, i, &self.items[i]);
         let _ = self.outputs[i].set(Output::render(&line, job.format));
         if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
@@ -277,8 +298,10 @@ impl Batch {
 struct Job<'a> {
     content: Option<&'a [u8]>,
     format: Format,
-    /// Whether a read has waited for the disk in this run ([`ReadAhead`]).
+    /// Whether the run's files come from the disk ([`ReadAhead`]).
     cold: &'a AtomicBool,
+    /// Reads of the run that waited for the disk ([`ReadAhead`]).
+    misses: &'a AtomicUsize,
     /// The thread to wake when a batch is done.
     main: &'a std::thread::Thread,
 }
@@ -954,6 +977,8 @@ fn feed<'scope>(
 ) -> Result<()> {
     let mut queued: VecDeque<Arc<Batch>> = VecDeque::with_capacity(IN_FLIGHT);
     let mut size = FIRST_BATCH;
+    // Messages in the batches done.
+    let mut read = 0;
     loop {
         while queued.len() < IN_FLIGHT {
             let next: Vec<Item> = items.by_ref().take(size).collect();
@@ -979,6 +1004,12 @@ fn feed<'scope>(
             return Ok(());
         };
         done.wait();
+        read += done.items.len();
+        if !job.cold.load(Ordering::Relaxed)
+            && confirms_cold(job.misses.load(Ordering::Relaxed), read)
+        {
+            job.cold.store(true, Ordering::Relaxed);
+        }
         let outputs: Vec<&Output> = done.outputs().collect();
         emit(&outputs)?;
     }
@@ -1023,11 +1054,13 @@ fn pipeline(
         Ok(())
     };
     let cold = AtomicBool::new(false);
+    let misses = AtomicUsize::new(0);
     let main = std::thread::current();
     let job = Job {
         content,
         format,
         cold: &cold,
+        misses: &misses,
         main: &main,
     };
     // The main thread gathers batches, queues their messages on the pool and prints each batch
@@ -1119,12 +1152,20 @@ mod tests {
             index: None,
             bytes: Vec::new(),
         };
-        let cold = AtomicBool::new(false);
+        let (cold, misses) = (AtomicBool::new(false), AtomicUsize::new(0));
+        let main = std::thread::current();
+        let job = Job {
+            content: None,
+            format: Format::Json,
+            cold: &cold,
+            misses: &misses,
+            main: &main,
+        };
         let flags = |n: usize, asked: bool| -> Vec<AtomicBool> {
             (0..n).map(|_| AtomicBool::new(asked)).collect()
         };
         let asked_here = flags(items.len(), false);
-        let ahead = ReadAhead::new(&items, &asked_here, &cold);
+        let ahead = ReadAhead::new(&items, &asked_here, &job);
         let asked = |a: &ReadAhead<'_>| -> Vec<usize> {
             (0..a.items.len())
                 .filter(|&j| a.asked[j].load(Ordering::Relaxed))
@@ -1134,11 +1175,17 @@ mod tests {
         ahead.before(0);
         ahead.before(1);
         assert!(asked(&ahead).is_empty());
-        // A read waited: the next READ_AHEAD items (missing files are fine: only advice).
+        // A read waited: the next READ_AHEAD items (missing files are fine: only advice), the
+        // miss is counted, and the run is not taken to come from the disk for that.
         ahead.waited(2);
-        assert!(cold.load(Ordering::Relaxed));
+        assert_eq!(misses.load(Ordering::Relaxed), 1);
+        assert!(!cold.load(Ordering::Relaxed));
         assert_eq!(asked(&ahead), (3..3 + READ_AHEAD).collect::<Vec<_>>());
-        // From then on each read moves the window; another thread's share starts its own.
+        ahead.before(3 + READ_AHEAD);
+        assert_eq!(asked(&ahead), (3..3 + READ_AHEAD).collect::<Vec<_>>());
+        // Once it is (the main thread decides, see confirms_cold), each read moves the
+        // window; another thread's share starts its own.
+        cold.store(true, Ordering::Relaxed);
         ahead.before(3);
         ahead.before(150);
         let mut expected: Vec<usize> = (3..4 + READ_AHEAD).collect();
@@ -1146,14 +1193,28 @@ mod tests {
         assert_eq!(asked(&ahead), expected);
         // A later batch of the same run reads ahead from its first file.
         let asked_next = flags(10, false);
-        let next = ReadAhead::new(&items[..10], &asked_next, &cold);
+        let next = ReadAhead::new(&items[..10], &asked_next, &job);
         next.before(0);
         assert_eq!(asked(&next), (1..10).collect::<Vec<_>>());
         // One asked for when it was gathered asks for nothing more.
         let asked_gathered = flags(10, true);
-        let gathered = ReadAhead::new(&items[..10], &asked_gathered, &cold);
+        let gathered = ReadAhead::new(&items[..10], &asked_gathered, &job);
         gathered.before(0);
         gathered.waited(1);
         assert_eq!(asked(&gathered), (0..10).collect::<Vec<_>>());
+    }
+
+    /// A few files dropped from the page cache do not make a run read every file ahead; reads
+    /// that keep waiting do.
+    #[test]
+    fn files_come_from_the_disk_when_reads_keep_waiting() {
+        assert!(!confirms_cold(0, 0));
+        assert!(!confirms_cold(1, 16));
+        assert!(!confirms_cold(COLD_MISSES - 1, COLD_MISSES - 1));
+        assert!(confirms_cold(COLD_MISSES, 16));
+        assert!(confirms_cold(16, 16));
+        assert!(confirms_cold(8, 8 * COLD_RATE));
+        assert!(!confirms_cold(8, 8 * COLD_RATE + 1));
+        assert!(!confirms_cold(10, 100_000));
     }
 }
