@@ -60,7 +60,6 @@
 //! (1 min 43 s against 1 min 13 s; its build script runs about 55 s, alongside other crates).
 
 use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasher;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use aws_lc_rs::signature as aws;
@@ -146,17 +145,61 @@ fn rsa_parameters(padding: RsaPadding, bits: usize) -> Option<RsaParams> {
     }
 }
 
-/// RSA keys prepared by aws-lc-rs, by parameters, modulus and exponent ([`key_id`]): a batch
-/// verifies many signatures by the same few CA keys. A key is prepared on its second use: most
-/// keys of a batch (the message signers') are used once, and preparing one that is not used
-/// again costs more than it saves.
+/// RSA keys prepared by aws-lc-rs, found by parameters, modulus and exponent: a batch verifies
+/// many signatures by the same few CA keys. A key is prepared on its second use: most keys of a
+/// batch (the message signers') are used once, and preparing one that is not used again costs
+/// more than it saves.
+///
+/// Keys are filed under a cheap [`fingerprint`] and compared whole: building a 262-byte id of
+/// each RSA-2048 key and hashing it (twice for a new key) cost more than the rest of the
+/// lookup. Keys made to share a fingerprint only cost time: at most [`PER_FINGERPRINT`] are
+/// kept under one, and one noted as seen may be prepared early.
 #[derive(Default)]
 struct KeyCache {
-    /// The prepared keys.
-    keys: HashMap<Vec<u8>, Arc<aws::ParsedPublicKey>>,
-    /// Fingerprints (hashes) of the ids used once and not prepared. A collision only prepares
-    /// a key early: the prepared keys are found by the whole id.
+    /// The prepared keys, by fingerprint.
+    keys: HashMap<u64, Vec<PreparedKey>>,
+    /// Prepared keys kept.
+    len: usize,
+    /// Fingerprints of the keys used once and not prepared.
     seen: HashSet<u64>,
+}
+
+/// A key aws-lc-rs has prepared, with what it was prepared from.
+struct PreparedKey {
+    params: RsaParams,
+    n: Box<[u8]>,
+    e: Box<[u8]>,
+    key: Arc<aws::ParsedPublicKey>,
+}
+
+/// A key to look up: parameters, modulus, exponent.
+#[derive(Clone, Copy)]
+struct KeyRef<'a> {
+    params: RsaParams,
+    n: &'a [u8],
+    e: &'a [u8],
+}
+
+impl KeyRef<'_> {
+    fn is(&self, k: &PreparedKey) -> bool {
+        k.params == self.params && *k.n == *self.n && *k.e == *self.e
+    }
+
+    /// The parameters, the modulus's length and last 16 octets (as random as any other of a
+    /// real modulus), the exponent's length and last 8 octets.
+    fn fingerprint(&self) -> u64 {
+        let tail = |b: &[u8], n: usize| -> u64 {
+            b.get(b.len().saturating_sub(n)..)
+                .unwrap_or_default()
+                .iter()
+                .fold(0u64, |h, &x| h.rotate_left(8) ^ u64::from(x))
+        };
+        let lengths = (self.n.len() as u64) << 16 | (self.e.len() as u64) << 8 | self.params as u64;
+        tail(self.n, 16)
+            ^ tail(self.n, 8).rotate_left(32)
+            ^ tail(self.e, 8).rotate_left(16)
+            ^ lengths
+    }
 }
 
 /// What the cache knows of a key.
@@ -172,27 +215,23 @@ enum Lookup {
 static RSA_KEYS: LazyLock<Mutex<KeyCache>> = LazyLock::new(Default::default);
 /// Prepared keys kept at most; emptied when full (simple, and bounded).
 const RSA_KEY_CACHE: usize = 256;
+/// Prepared keys kept under one fingerprint at most.
+const PER_FINGERPRINT: usize = 4;
 /// Fingerprints of keys used once kept at most; emptied when full.
 const RSA_KEYS_SEEN: usize = 4096;
 
-/// The cache key: parameters, modulus length, modulus, exponent.
-fn key_id(params: RsaParams, n: &[u8], e: &[u8]) -> Vec<u8> {
-    let mut id = Vec::with_capacity(n.len() + e.len() + 5);
-    id.push(params as u8);
-    id.extend_from_slice(&u32::try_from(n.len()).unwrap_or(u32::MAX).to_le_bytes());
-    id.extend_from_slice(n);
-    id.extend_from_slice(e);
-    id
-}
-
-fn lookup(id: &[u8]) -> Lookup {
+fn lookup(key: KeyRef<'_>) -> Lookup {
     let Ok(mut cache) = RSA_KEYS.lock() else {
         return Lookup::First;
     };
-    if let Some(key) = cache.keys.get(id) {
-        return Lookup::Prepared(key.clone());
+    let fingerprint = key.fingerprint();
+    if let Some(found) = cache
+        .keys
+        .get(&fingerprint)
+        .and_then(|list| list.iter().find(|k| key.is(k)))
+    {
+        return Lookup::Prepared(found.key.clone());
     }
-    let fingerprint = cache.keys.hasher().hash_one(id);
     if cache.seen.remove(&fingerprint) {
         return Lookup::Again;
     }
@@ -203,12 +242,23 @@ fn lookup(id: &[u8]) -> Lookup {
     Lookup::First
 }
 
-fn remember(id: Vec<u8>, key: Arc<aws::ParsedPublicKey>) {
-    if let Ok(mut cache) = RSA_KEYS.lock() {
-        if cache.keys.len() >= RSA_KEY_CACHE {
-            cache.keys.clear();
-        }
-        cache.keys.insert(id, key);
+fn remember(key: KeyRef<'_>, prepared: Arc<aws::ParsedPublicKey>) {
+    let Ok(mut cache) = RSA_KEYS.lock() else {
+        return;
+    };
+    if cache.len >= RSA_KEY_CACHE {
+        cache.keys.clear();
+        cache.len = 0;
+    }
+    let list = cache.keys.entry(key.fingerprint()).or_default();
+    if list.len() < PER_FINGERPRINT && !list.iter().any(|k| key.is(k)) {
+        list.push(PreparedKey {
+            params: key.params,
+            n: key.n.into(),
+            e: key.e.into(),
+            key: prepared,
+        });
+        cache.len += 1;
     }
 }
 
@@ -231,8 +281,12 @@ fn rsa_verifies(op: &RsaOp<'_>, message: &[u8], signature: &[u8]) -> bool {
         signature
     };
     let components = aws::RsaPublicKeyComponents { n: op.n, e: op.e };
-    let id = key_id(params, op.n, op.e);
-    match lookup(&id) {
+    let id = KeyRef {
+        params,
+        n: op.n,
+        e: op.e,
+    };
+    match lookup(id) {
         Lookup::Prepared(key) => key.verify_sig(message, signature).is_ok(),
         Lookup::First => components.verify(params.get(), message, signature).is_ok(),
         Lookup::Again => match components.to_parsed_public_key(params.get()) {
@@ -431,23 +485,67 @@ mod tests {
         }
     }
 
-    /// A key is prepared on its second use, and found prepared from the third on.
-    #[test]
-    fn keys_are_prepared_on_their_second_use() {
-        let id = key_id(RsaParams::PssSha384, b"a modulus of this test only", &[3]);
-        assert!(matches!(lookup(&id), Lookup::First));
-        assert!(matches!(lookup(&id), Lookup::Again));
+    fn prepared() -> Arc<aws::ParsedPublicKey> {
         let key = aws::RsaPublicKeyComponents {
             n: &[0xc1; 256][..],
             e: &[1, 0, 1][..],
         }
         .to_parsed_public_key(RsaParams::PssSha384.get())
         .expect("an odd modulus");
-        remember(id.clone(), Arc::new(key));
-        assert!(matches!(lookup(&id), Lookup::Prepared(_)));
+        Arc::new(key)
+    }
+
+    /// A key is prepared on its second use, and found prepared from the third on.
+    #[test]
+    fn keys_are_prepared_on_their_second_use() {
+        let id = KeyRef {
+            params: RsaParams::PssSha384,
+            n: b"a modulus of this test only",
+            e: &[3],
+        };
+        assert!(matches!(lookup(id), Lookup::First));
+        assert!(matches!(lookup(id), Lookup::Again));
+        remember(id, prepared());
+        assert!(matches!(lookup(id), Lookup::Prepared(_)));
         // Another parameter set with the same key is another entry.
-        let other = key_id(RsaParams::PssSha256, b"a modulus of this test only", &[3]);
-        assert!(matches!(lookup(&other), Lookup::First));
+        let other = KeyRef {
+            params: RsaParams::PssSha256,
+            ..id
+        };
+        assert!(matches!(lookup(other), Lookup::First));
+    }
+
+    /// Keys that share a fingerprint are told apart by their whole modulus; at most
+    /// PER_FINGERPRINT of them are kept.
+    #[test]
+    fn keys_sharing_a_fingerprint_are_told_apart() {
+        let moduli: Vec<Vec<u8>> = (0..8u8)
+            .map(|i| {
+                let mut n = vec![0x5a; 64];
+                n[0] = i; // the fingerprint reads only the last 16 octets
+                n
+            })
+            .collect();
+        let key = |n: &'static [u8]| KeyRef {
+            params: RsaParams::Pkcs1Sha512,
+            n,
+            e: &[7],
+        };
+        let moduli: &'static [Vec<u8>] = Box::leak(moduli.into_boxed_slice());
+        assert!(
+            moduli
+                .windows(2)
+                .all(|w| key(&w[0]).fingerprint() == key(&w[1]).fingerprint())
+        );
+        for n in moduli {
+            remember(key(n), prepared());
+        }
+        let kept: Vec<bool> = moduli
+            .iter()
+            .map(|n| matches!(lookup(key(n)), Lookup::Prepared(_)))
+            .collect();
+        assert_eq!(kept.iter().filter(|&&k| k).count(), PER_FINGERPRINT);
+        assert!(kept[..PER_FINGERPRINT].iter().all(|&k| k));
     }
 
     /// A cached key answers for its own parameters only: the same RSA key under another hash
