@@ -19,24 +19,28 @@
 # GNU time (/usr/bin/time -v). Exit 1 when the verification results are wrong or disagree,
 # 2 on usage, 3 when a tool is missing.
 #
-# Figures (2026-12-03 18:40, a new machine of the same 2-core kind, noisy: openssl speed's
+# Figures (2026-12-06, the same 2-core kind; batches queued two at a time, SignerInfo read in
+# place, fewer allocations and a faster DER framing per message). At 12:00, a quieter host
+# (openssl speed's RSA-2048 verify 16.0-17.2 us), 3 paired rounds: wall/msg 40.7-41.8 us =
+# 1.46-1.49x the 1-verify floor, marginal 38.7-39.7 us = 1.39-1.41x. At 12:25-12:28, a slower
+# host (RSA 18.2-24.3 us within each run), two full runs of 7 rounds: whole-run medians 1.81x
+# and 1.79x (best 1.70x, 1.48x), marginal medians 1.67x and 1.64x (best 1.50x, 1.37x); 1,000
+# messages 48.2 / 54.2 ms vs 7,048 / 6,708 ms for the openssl loop = 146x / 124x; 10,000
+# messages 340 / 412 ms; peak RSS 7.7-7.8 / 9.0-9.1 MB; cold page cache x1.42-1.50; --jobs 1
+# x1.84-1.91. Our 2-core wall time swings more with the host's load than openssl speed's
+# 1-core loop (53-69 us against 18.2-23.6 us in one run). Against the session's starting
+# binary, paired (farm of 31 runs): 1,000 messages wall -12%, CPU -8%; 10,000 wall -11%, CPU -10%.
+# Before (2026-12-03 18:40, a new machine of the same 2-core kind, noisy: openssl speed's
 # RSA-2048 verify 25.9-28.0 us within the run; one message per rayon job, each PATH stat'ed
 # once): 1,000 messages 76.1 ms vs 8,074 ms for the openssl loop = 106x; wall/msg 76.1 us =
 # 1.75x the 43.6 us floor (1.07x with 2 verifies); paired rounds median 1.96x, best 1.75x;
 # 10,000 messages 563 ms; peak RSS 8.1 / 9.7 MB; the 1,000 messages dropped from the page cache
 # first 92.0 ms (x1.21); --jobs 1 x1.86 (x1.60-1.69 before: rayon's adaptive split left a
 # quarter of each batch to one core); CPU/msg 130 us, 140 us with --trust root.pem only.
-# Before (2026-12-02 14:38, openssl speed's RSA-2048 verify 16.7 us; read-ahead, walk started
-# before the trust load): 1,000 messages 60.4 ms vs 5,712 ms = 94.6x; wall/msg 2.14x the
-# 28.2 us floor (1.35x with 2 verifies); paired median 2.05x, best 1.86x; 10,000 messages
-# 373 ms; peak RSS 8.3 / 9.5 MB; cold 70.9 ms (160 ms before read-ahead); --jobs 1 x1.60.
-# Earlier: 2026-12-02 10:27 (RSA 21.3 us) 71.6 ms = 101x, paired median 3.06x; 2026-12-02
-# 07:20 (RSA 18.2 us) 64.3 ms = 100.6x, 2.14x; 2026-12-01 23:45 (quiet, RSA 12.4 us, before
-# LTO) 38.2 ms = 95.7x, 1.72x.
-# A profile of the 10,000-message run: RSA ~29% of the CPU (aws-lc's verify is about twice as
-# fast as `openssl speed` reports, which counts its EVP set-up), SHA-256 of the content 12%,
-# reading the files 16% (the kernel's copy from the page cache is half of it), the rest parsing
-# and allocation spread over MIME headers, base64, CMS, the leaf certificate and output.
+# A profile of the 1,000-message run (2026-12-06): RSA 36% of the CPU (aws-lc's verify is a
+# little faster than `openssl speed` reports, which counts its EVP set-up), SHA-256 of the
+# content 15%, the kernel 14% (reading the files 6%, opening and closing them 4.5%), DER
+# decoding 8%, allocation 5%, MIME headers 3%, the rest of verification and output 19%.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=5
