@@ -40,27 +40,11 @@ pub(crate) fn content_info(bytes: &[u8]) -> Result<ContentInfo<'_>, Error> {
     let outer = tlv::single_sequence(bytes)?;
     let mut ci = Walker::inside(&outer);
     let oid = ci.require("the content type")?;
-    if oid.tag != Tag::ObjectIdentifier {
-        return Err(Error::cms(
-            oid.offset,
-            format!(
-                "expected the content type, found {}",
-                tlv::tag_name(oid.tag)
-            ),
-        ));
-    }
+    check_tag(&oid, Tag::ObjectIdentifier, "the content type")?;
     let content_type = ObjectIdentifier::from_bytes(oid.content)
         .map_err(|e| Error::cms(oid.offset, format!("content type: {e}")))?;
     let explicit = ci.require("the [0] content")?;
-    if !tlv::is_context(explicit.tag, 0) {
-        return Err(Error::cms(
-            explicit.offset,
-            format!(
-                "expected the [0] content, found {}",
-                tlv::tag_name(explicit.tag)
-            ),
-        ));
-    }
+    check_context(&explicit, 0, "the [0] content")?;
     let mut inner = Walker::inside(&explicit);
     let content = inner.require("the content")?;
     Ok(ContentInfo {
@@ -101,28 +85,38 @@ pub(crate) struct SignerInfo<'a> {
     pub signed_attrs: Option<Tlv<'a>>,
 }
 
+/// The next element, which must be a `tag` (`what` names it in errors).
 fn expect<'a>(w: &mut Walker<'a>, tag: Tag, what: &str) -> Result<Tlv<'a>, Error> {
     let t = w.require(what)?;
-    if t.tag != tag {
-        return Err(Error::cms(
-            t.offset,
-            format!("expected {what}, found {}", tlv::tag_name(t.tag)),
-        ));
-    }
+    check_tag(&t, tag, what)?;
     Ok(t)
+}
+
+/// An error unless `t` is a constructed `[n]` (`what` names it).
+fn check_context(t: &Tlv<'_>, n: u32, what: &str) -> Result<(), Error> {
+    if tlv::is_context(t.tag, n) {
+        return Ok(());
+    }
+    Err(Error::cms(
+        t.offset,
+        format!("expected {what}, found {}", tlv::tag_name(t.tag)),
+    ))
+}
+
+/// An error unless `t` is a `tag` (`what` names it).
+fn check_tag(t: &Tlv<'_>, tag: Tag, what: &str) -> Result<(), Error> {
+    if t.tag == tag {
+        return Ok(());
+    }
+    Err(Error::cms(
+        t.offset,
+        format!("expected {what}, found {}", tlv::tag_name(t.tag)),
+    ))
 }
 
 /// Reads a SignedData from the content element of a ContentInfo of type signedData.
 pub(crate) fn signed_data<'a>(content: &Tlv<'a>) -> Result<SignedData<'a>, Error> {
-    if content.tag != Tag::Sequence {
-        return Err(Error::cms(
-            content.offset,
-            format!(
-                "expected the SignedData SEQUENCE, found {}",
-                tlv::tag_name(content.tag)
-            ),
-        ));
-    }
+    check_tag(content, Tag::Sequence, "the SignedData SEQUENCE")?;
     let mut sd = Walker::inside(content);
     expect(&mut sd, Tag::Integer, "the SignedData version")?;
     expect(&mut sd, Tag::Set, "the digestAlgorithms SET")?;
@@ -152,15 +146,7 @@ pub(crate) fn signed_data<'a>(content: &Tlv<'a>) -> Result<SignedData<'a>, Error
         }
         next = sd.require("the signerInfos SET")?;
     }
-    if next.tag != Tag::Set {
-        return Err(Error::cms(
-            next.offset,
-            format!(
-                "expected the signerInfos SET, found {}",
-                tlv::tag_name(next.tag)
-            ),
-        ));
-    }
+    check_tag(&next, Tag::Set, "the signerInfos SET")?;
     if !sd.is_empty() {
         return Err(Error::cms(
             sd.offset(),
@@ -193,15 +179,7 @@ fn encap_content<'a>(encap: &Tlv<'a>) -> Result<Encap<'a>, Error> {
         None => None,
         Some(explicit) => {
             let explicit = explicit?;
-            if !tlv::is_context(explicit.tag, 0) {
-                return Err(Error::cms(
-                    explicit.offset,
-                    format!(
-                        "expected the [0] eContent, found {}",
-                        tlv::tag_name(explicit.tag)
-                    ),
-                ));
-            }
+            check_context(&explicit, 0, "the [0] eContent")?;
             let mut inner = Walker::inside(&explicit);
             let octets = inner.require("the eContent OCTET STRING")?;
             Some(octet_string(&octets, 0)?)
@@ -251,15 +229,7 @@ fn is_constructed(t: &Tlv<'_>) -> bool {
 /// `[1] unsignedAttrs` (optional), nothing after. Attributes must be well formed (each a
 /// SEQUENCE of an OID and a SET of values), the unsigned ones too, though nothing reads them.
 fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, Error> {
-    if si.tag != Tag::Sequence {
-        return Err(Error::cms(
-            si.offset,
-            format!(
-                "expected a SignerInfo SEQUENCE, found {}",
-                tlv::tag_name(si.tag)
-            ),
-        ));
-    }
+    check_tag(si, Tag::Sequence, "a SignerInfo SEQUENCE")?;
     let mut w = Walker::inside(si);
     let version = expect(&mut w, Tag::Integer, "the SignerInfo version")?;
     if !matches!(version.content, [0..=5]) {
@@ -280,28 +250,12 @@ fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, Error> {
     } else {
         None
     };
-    if next.tag != Tag::Sequence {
-        return Err(Error::cms(
-            next.offset,
-            format!(
-                "expected the signatureAlgorithm, found {}",
-                tlv::tag_name(next.tag)
-            ),
-        ));
-    }
+    check_tag(&next, Tag::Sequence, "the signatureAlgorithm")?;
     let signature_alg = algorithm(&next, "signatureAlgorithm")?;
     let signature = octet_string(&w.require("the signature")?, 0)?;
     if let Some(unsigned) = w.next_tlv() {
         let unsigned = unsigned?;
-        if !tlv::is_context(unsigned.tag, 1) {
-            return Err(Error::cms(
-                unsigned.offset,
-                format!(
-                    "expected the [1] unsignedAttrs, found {}",
-                    tlv::tag_name(unsigned.tag)
-                ),
-            ));
-        }
+        check_context(&unsigned, 1, "the [1] unsignedAttrs")?;
         attributes(&unsigned).try_for_each(|a| a.map(drop))?;
     }
     if !w.is_empty() {
@@ -457,15 +411,7 @@ impl<'a> Iterator for Attributes<'a> {
 }
 
 fn attribute<'a>(a: &Tlv<'a>) -> Result<Attribute<'a>, Error> {
-    if a.tag != Tag::Sequence {
-        return Err(Error::cms(
-            a.offset,
-            format!(
-                "expected an Attribute SEQUENCE, found {}",
-                tlv::tag_name(a.tag)
-            ),
-        ));
-    }
+    check_tag(a, Tag::Sequence, "an Attribute SEQUENCE")?;
     let mut aw = Walker::inside(a);
     let oid = expect(&mut aw, Tag::ObjectIdentifier, "the attribute type")?;
     let oid_value = ObjectIdentifier::from_bytes(oid.content)
