@@ -27,7 +27,10 @@
 # and 1.79x (best 1.70x, 1.48x), marginal medians 1.67x and 1.64x (best 1.50x, 1.37x); 1,000
 # messages 48.2 / 54.2 ms vs 7,048 / 6,708 ms for the openssl loop = 146x / 124x; 10,000
 # messages 340 / 412 ms; peak RSS 7.7-7.8 / 9.0-9.1 MB; cold page cache x1.42-1.50; --jobs 1
-# x1.84-1.91. Our 2-core wall time swings more with the host's load than openssl speed's
+# x1.84-1.91. At 12:39, quieter again (RSA 16.2-17.6 us), a full run of 7 rounds: whole-run
+# median 1.53x (best 1.50x), marginal median 1.44x (best 1.36x); 1,000 messages 57.5 ms, 111x
+# the openssl loop; 10,000 messages 408 ms; peak RSS 7.9 / 9.0 MB; cold page cache x1.29.
+# Our 2-core wall time swings more with the host's load than openssl speed's
 # 1-core loop (53-69 us against 18.2-23.6 us in one run). Against the session's starting
 # binary, paired (farm of 31 runs): 1,000 messages wall -12%, CPU -8%; 10,000 wall -11%, CPU -10%.
 # Before (2026-12-03 18:40, a new machine of the same 2-core kind, noisy: openssl speed's
