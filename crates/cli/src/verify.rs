@@ -291,9 +291,7 @@ impl Output {
     fn render(l: &Line, format: Format) -> Output {
         let mut text = Vec::with_capacity(1024);
         let rendered = match format {
-            Format::Json => serde_json::to_writer(&mut text, l)
-                .map_err(|e| e.to_string())
-                .map(|()| text.push(b'\n')),
+            Format::Json => render::json(&mut text, l).map_err(|e| e.to_string()),
             Format::Human => human(&mut text, l).map_err(|e| e.to_string()),
         };
         Output {

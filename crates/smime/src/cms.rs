@@ -243,7 +243,7 @@ fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, Error> {
     let digest_alg = algorithm(&digest, "digestAlgorithm")?.oid;
     let mut next = w.require("the signatureAlgorithm")?;
     let signed_attrs = if tlv::is_context(next.tag, 0) {
-        attributes(&next).try_for_each(|a| a.map(drop))?;
+        check_attributes(&next)?;
         let attrs = next;
         next = w.require("the signatureAlgorithm")?;
         Some(attrs)
@@ -256,7 +256,7 @@ fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, Error> {
     if let Some(unsigned) = w.next_tlv() {
         let unsigned = unsigned?;
         check_context(&unsigned, 1, "the [1] unsignedAttrs")?;
-        attributes(&unsigned).try_for_each(|a| a.map(drop))?;
+        check_attributes(&unsigned)?;
     }
     if !w.is_empty() {
         return Err(Error::cms(
@@ -388,6 +388,11 @@ pub(crate) fn attributes<'a>(attrs: &Tlv<'a>) -> Attributes<'a> {
         w: Walker::inside(attrs),
         failed: false,
     }
+}
+
+/// Whether every attribute of `attrs` is well formed (see [`attributes`]).
+fn check_attributes(attrs: &Tlv<'_>) -> Result<(), Error> {
+    attributes(attrs).try_for_each(|a| a.map(drop))
 }
 
 /// See [`attributes`].
