@@ -34,9 +34,12 @@ const IN_FLIGHT: usize = 2;
 /// The first batch: small, so that verification starts as soon as a few files are found;
 /// each batch after it is twice the one before, up to [`BATCH`].
 const FIRST_BATCH: usize = 16;
-/// Files of a batch asked ahead of the one being read, once a read has had to wait for the
+/// Files of a batch asked ahead of the one being read, once reads have had to wait for the
 /// disk (see [`ReadAhead`]).
 const READ_AHEAD: usize = 64;
+/// Two reads of a batch that waited for the disk at most this many files apart start the
+/// read-ahead; a lone one does not (see [`ReadAhead`]).
+const NEAR_MISS: usize = 4;
 /// Reads that must have waited for the disk, at the least, before every file of the run is
 /// asked for ahead (see [`ReadAhead`])...
 const COLD_MISSES: usize = 4;
@@ -171,8 +174,9 @@ fn first_read(_file: &File, _buf: &mut [u8]) -> (Option<usize>, bool) {
 
 /// Read-ahead for a batch of files that come from the disk.
 ///
-/// When a read finds its file out of the page cache ([`FileRead::waited`]), the kernel is asked
-/// to start reading the next [`READ_AHEAD`] files of the batch in the background
+/// When a read finds its file out of the page cache ([`FileRead::waited`]) and another read of
+/// the batch did a few files before it ([`NEAR_MISS`]), the kernel is asked to start reading
+/// the next [`READ_AHEAD`] files of the batch in the background
 /// (`posix_fadvise`, `POSIX_FADV_WILLNEED`). Once reads keep waiting (at the end of a batch:
 /// at least [`COLD_MISSES`] of them, and one in [`COLD_RATE`] of the files read so far, see
 /// [`confirms_cold`]), the files come from the disk: from then on each batch is asked for as a
@@ -180,9 +184,10 @@ fn first_read(_file: &File, _buf: &mut [u8]) -> (Option<usize>, bool) {
 /// and each read asks for the next files of its thread's share. The disk then has many reads in
 /// flight while the cores verify, instead of one per thread, each thread waiting for its own.
 /// On files in the page cache nothing of this runs (reads do not wait), so it costs nothing
-/// there; a file the kernel has dropped from the cache here and there costs the advice for the
-/// files after it in its batch (an open, an advice and a close each), not for the rest of the
-/// run. On the 2-core bench machine, 1,000 messages just dropped from the page cache took
+/// there; a file the kernel has dropped from the cache here and there costs its own read from
+/// the disk and nothing more. (Asking ahead at every lone miss cost the bench machine, whose
+/// kernel drops a few cached files every few seconds, 64 to 300 needless advices, each an
+/// open, an advice and a close, in one warm run of 1,000 messages in two.) On the 2-core bench machine, 1,000 messages just dropped from the page cache took
 /// 160 ms without read-ahead and 70 ms with it (about 60 ms in the page cache); 10,000
 /// messages 1,315 ms and 502 ms.
 struct ReadAhead<'a> {
@@ -193,6 +198,8 @@ struct ReadAhead<'a> {
     cold: &'a AtomicBool,
     /// Reads of the run that waited for the disk.
     misses: &'a AtomicUsize,
+    /// The batch's item whose read waited last (`usize::MAX`: none yet).
+    last_miss: &'a AtomicUsize,
 }
 
 /// Whether `misses` reads that waited for the disk, of `reads` done, say that the files come
@@ -202,12 +209,18 @@ fn confirms_cold(misses: usize, reads: usize) -> bool {
 }
 
 impl<'a> ReadAhead<'a> {
-    fn new(items: &'a [Item], asked: &'a [AtomicBool], job: &Job<'a>) -> ReadAhead<'a> {
+    fn new(
+        items: &'a [Item],
+        asked: &'a [AtomicBool],
+        last_miss: &'a AtomicUsize,
+        job: &Job<'a>,
+    ) -> ReadAhead<'a> {
         ReadAhead {
             items,
             asked,
             cold: job.cold,
             misses: job.misses,
+            last_miss,
         }
     }
 
@@ -225,10 +238,14 @@ impl<'a> ReadAhead<'a> {
         }
     }
 
-    /// Item `i`'s read waited for the disk: the next files are asked for, and the miss counted.
+    /// Item `i`'s read waited for the disk: the miss is counted, and when another read of the
+    /// batch waited a few files before (or after) it, the next files are asked for.
     fn waited(&self, i: usize) {
         self.misses.fetch_add(1, Ordering::Relaxed);
-        self.ask(i + 1);
+        let before = self.last_miss.swap(i, Ordering::Relaxed);
+        if before != usize::MAX && before.abs_diff(i) <= NEAR_MISS {
+            self.ask(i + 1);
+        }
     }
 
     /// Asks for the items from `from` on, up to [`READ_AHEAD`] of them, not asked for before.
@@ -270,6 +287,8 @@ struct Batch {
     items: Vec<Item>,
     /// Which items' files have been asked for ahead ([`ReadAhead`]).
     asked: Vec<AtomicBool>,
+    /// The item whose read waited for the disk last ([`ReadAhead`]).
+    last_miss: AtomicUsize,
     outputs: Vec<OnceLock<Output>>,
     /// Jobs not yet done.
     left: AtomicUsize,
@@ -307,6 +326,7 @@ impl Batch {
     fn new(items: Vec<Item>, asked: bool) -> Batch {
         Batch {
             asked: items.iter().map(|_| AtomicBool::new(asked)).collect(),
+            last_miss: AtomicUsize::new(usize::MAX),
             outputs: items.iter().map(|_| OnceLock::new()).collect(),
             left: AtomicUsize::new(items.len()),
             items,
@@ -315,7 +335,7 @@ impl Batch {
 
     /// Verifies item `i` into its output; wakes `main` when it was the batch's last.
     fn verify(&self, i: usize, verifier: &Verifier<'_>, job: &Job<'_>) {
-        let ahead = ReadAhead::new(&self.items, &self.asked, job);
+        let ahead = ReadAhead::new(&self.items, &self.asked, &self.last_miss, job);
         let line = verify_item(verifier, job.content, &ahead, i, &self.items[i]);
         let _ = self.outputs[i].set(Output::render(&line, job.format));
         if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
@@ -1206,7 +1226,7 @@ mod tests {
     }
 
     #[test]
-    fn read_ahead_starts_at_the_first_wait_and_asks_each_file_once() {
+    fn read_ahead_starts_at_two_near_waits_and_asks_each_file_once() {
         let dir = tempfile::tempdir().unwrap();
         let mut items: Vec<Item> = (0..200)
             .map(|i| Item::File(dir.path().join(format!("m{i}.eml"))))
@@ -1228,8 +1248,10 @@ mod tests {
         let flags = |n: usize, asked: bool| -> Vec<AtomicBool> {
             (0..n).map(|_| AtomicBool::new(asked)).collect()
         };
+        let no_miss = || AtomicUsize::new(usize::MAX);
         let asked_here = flags(items.len(), false);
-        let ahead = ReadAhead::new(&items, &asked_here, &job);
+        let last_here = no_miss();
+        let ahead = ReadAhead::new(&items, &asked_here, &last_here, &job);
         let asked = |a: &ReadAhead<'_>| -> Vec<usize> {
             (0..a.items.len())
                 .filter(|&j| a.asked[j].load(Ordering::Relaxed))
@@ -1239,10 +1261,21 @@ mod tests {
         ahead.before(0);
         ahead.before(1);
         assert!(asked(&ahead).is_empty());
-        // A read waited: the next READ_AHEAD items (missing files are fine: only advice), the
-        // miss is counted, and the run is not taken to come from the disk for that.
-        ahead.waited(2);
+        // A lone read waited (a file dropped from the page cache): the miss is counted,
+        // nothing is asked for.
+        ahead.waited(60);
         assert_eq!(misses.load(Ordering::Relaxed), 1);
+        assert!(asked(&ahead).is_empty());
+        // Another, far from it: still nothing.
+        ahead.waited(60 + NEAR_MISS + 1);
+        assert!(asked(&ahead).is_empty());
+        // A read waited near the last one (whichever thread read it): the next READ_AHEAD
+        // items (missing files are fine: only advice), and the run is not taken to come from
+        // the disk for that.
+        ahead.waited(1);
+        assert!(asked(&ahead).is_empty());
+        ahead.waited(2);
+        assert_eq!(misses.load(Ordering::Relaxed), 4);
         assert!(!cold.load(Ordering::Relaxed));
         assert_eq!(asked(&ahead), (3..3 + READ_AHEAD).collect::<Vec<_>>());
         ahead.before(3 + READ_AHEAD);
@@ -1256,15 +1289,16 @@ mod tests {
         expected.extend(151..200);
         assert_eq!(asked(&ahead), expected);
         // A later batch of the same run reads ahead from its first file.
-        let asked_next = flags(10, false);
-        let next = ReadAhead::new(&items[..10], &asked_next, &job);
+        let (asked_next, last_next) = (flags(10, false), no_miss());
+        let next = ReadAhead::new(&items[..10], &asked_next, &last_next, &job);
         next.before(0);
         assert_eq!(asked(&next), (1..10).collect::<Vec<_>>());
         // One asked for when it was gathered asks for nothing more.
-        let asked_gathered = flags(10, true);
-        let gathered = ReadAhead::new(&items[..10], &asked_gathered, &job);
+        let (asked_gathered, last_gathered) = (flags(10, true), no_miss());
+        let gathered = ReadAhead::new(&items[..10], &asked_gathered, &last_gathered, &job);
         gathered.before(0);
         gathered.waited(1);
+        gathered.waited(2);
         assert_eq!(asked(&gathered), (0..10).collect::<Vec<_>>());
     }
 
