@@ -548,20 +548,13 @@ impl<'v> Verifier<'v> {
             return state.finish(Some(e));
         };
         let result = match content {
-            Some(c) => {
-                let forms: &[Form] = if digest::has_bare_lf(c) {
-                    &[Form::AsIs, Form::Canonical]
-                } else {
-                    &[Form::AsIs]
-                };
-                self.signed_layer(
-                    &der,
-                    Some(signer::Content { bytes: c, forms }),
-                    LayerKind::DetachedCms,
-                    &mut state,
-                    0,
-                )
-            }
+            Some(c) => self.signed_layer(
+                &der,
+                Some(signer::Content::detached(c)),
+                LayerKind::DetachedCms,
+                &mut state,
+                0,
+            ),
             None => self.signed_layer(&der, None, LayerKind::OpaqueCms, &mut state, 0),
         };
         state.finish(result.err())
@@ -613,15 +606,9 @@ impl<'v> Verifier<'v> {
                     &mime::Entity::parse(signature)?,
                 );
                 let sig = pkcs7_body(signature)?;
-                let raw = content.raw;
-                let forms: &[Form] = if digest::has_bare_lf(raw) {
-                    &[Form::Canonical, Form::AsIs]
-                } else {
-                    &[Form::AsIs]
-                };
                 self.signed_layer(
                     &sig,
-                    Some(signer::Content { bytes: raw, forms }),
+                    Some(signer::Content::mime_part(content.raw)),
                     LayerKind::MultipartSigned,
                     state,
                     depth,
@@ -714,16 +701,13 @@ impl<'v> Verifier<'v> {
             status: Status::Invalid,
             code: None,
         });
-        let embedded_forms = [Form::AsIs];
+        let embedded;
         let content = match (&detached, &sd.econtent) {
-            (Some(d), _) => signer::Content {
-                bytes: d.bytes,
-                forms: d.forms,
-            },
-            (None, Some(e)) => signer::Content {
-                bytes: e,
-                forms: &embedded_forms,
-            },
+            (Some(d), _) => d,
+            (None, Some(e)) => {
+                embedded = signer::Content::embedded(e);
+                &embedded
+            }
             (None, None) => return Err(Error::DetachedContentMissing),
         };
         // The message's certificates, less those the validator already has (messages often
@@ -756,7 +740,7 @@ impl<'v> Verifier<'v> {
         let mut failure: Option<(&'static str, String)> = None;
         // A detached signature that also embeds a different content.
         if let (Some(d), Some(e)) = (&detached, &sd.econtent) {
-            let same = d.forms.iter().any(|&f| match f {
+            let same = d.forms().any(|f| match f {
                 Form::AsIs => d.bytes == &**e,
                 Form::Canonical => digest::canonical(d.bytes) == **e,
             });
@@ -777,7 +761,7 @@ impl<'v> Verifier<'v> {
         let mut warnings = Vec::new();
         let mut statuses = Vec::new();
         for si in &sd.signers {
-            let r = signer::verify(&ctx, &sd, si, &content, &mut warnings);
+            let r = signer::verify(&ctx, &sd, si, content, &mut warnings);
             if let (Status::Invalid, Some(code)) = (r.status, r.code) {
                 failure.get_or_insert((code, r.message.clone().unwrap_or_else(|| code.to_owned())));
             }

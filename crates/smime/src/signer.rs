@@ -36,8 +36,79 @@ pub(crate) const CODES: &[&str] = &[
 /// The content a layer's signatures cover: one or two readings of the same bytes.
 pub(crate) struct Content<'c> {
     pub bytes: &'c [u8],
-    /// The forms to try, in order (the canonical form first for MIME parts with bare LFs).
-    pub forms: &'c [Form],
+    /// Which forms may be meant, and which is tried first.
+    order: Order,
+    /// Whether `bytes` has a bare LF (so that its canonical form differs), once asked.
+    bare_lf: std::cell::OnceCell<bool>,
+}
+
+#[derive(Clone, Copy)]
+enum Order {
+    /// Exactly as given (content embedded in the CMS structure).
+    AsIsOnly,
+    /// As given, then the canonical form when it differs.
+    AsIsFirst,
+    /// The canonical form, then as given (a MIME part whose first line ends in a bare LF).
+    CanonicalFirst,
+}
+
+impl<'c> Content<'c> {
+    /// Content embedded in the SignedData: signed as it is.
+    pub fn embedded(bytes: &'c [u8]) -> Self {
+        Content {
+            bytes,
+            order: Order::AsIsOnly,
+            bare_lf: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Detached content given apart from the signature (a file): as it is, then, when it has
+    /// bare LFs, in the canonical form.
+    pub fn detached(bytes: &'c [u8]) -> Self {
+        Content {
+            bytes,
+            order: Order::AsIsFirst,
+            bare_lf: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The signed part of a `multipart/signed` entity: signed in the canonical form (CRLF line
+    /// ends), which is what the part is unless it was saved with LF-only lines. The first line
+    /// end decides which form is tried first, so that the usual case (CRLF) costs no scan for
+    /// bare LFs at all and a file saved with LF-only lines no second digest.
+    pub fn mime_part(bytes: &'c [u8]) -> Self {
+        let bare_first =
+            memchr::memchr(b'\n', bytes).is_some_and(|i| i == 0 || bytes[i - 1] != b'\r');
+        let bare_lf = std::cell::OnceCell::new();
+        if bare_first {
+            let _ = bare_lf.set(true);
+        }
+        Content {
+            bytes,
+            order: if bare_first {
+                Order::CanonicalFirst
+            } else {
+                Order::AsIsFirst
+            },
+            bare_lf,
+        }
+    }
+
+    /// The forms to try, in order; the canonical form only when it differs from the bytes
+    /// as given (found out when it is reached).
+    pub fn forms(&self) -> impl Iterator<Item = Form> + '_ {
+        let forms: &[Form] = match self.order {
+            Order::AsIsOnly => &[Form::AsIs],
+            Order::AsIsFirst => &[Form::AsIs, Form::Canonical],
+            Order::CanonicalFirst => &[Form::Canonical, Form::AsIs],
+        };
+        forms.iter().copied().filter(|&f| {
+            f == Form::AsIs
+                || *self
+                    .bare_lf
+                    .get_or_init(|| crate::digest::has_bare_lf(self.bytes))
+        })
+    }
 }
 
 /// Everything one layer's signers share.
@@ -264,9 +335,7 @@ fn check(
                 ));
             }
             let matched = content
-                .forms
-                .iter()
-                .copied()
+                .forms()
                 .find(|&form| digest.digest(content.bytes, form) == found.message_digest);
             if matched.is_none() {
                 return Err(fail(
@@ -336,7 +405,7 @@ fn check(
         // Without signed attributes the signature covers the content itself, in the form
         // that verifies.
         let mut result = None;
-        for &form in content.forms {
+        for form in content.forms() {
             let r = match form {
                 Form::AsIs => verifier.verify(spki, &alg, message, signature, policy),
                 Form::Canonical => verifier.verify(
@@ -555,5 +624,27 @@ mod tests {
         for (o, name) in COMMON_NAMES {
             assert_eq!(const_oid::db::DB.by_oid(o), Some(*name), "{o}");
         }
+    }
+
+    /// The forms a content is tried in: the canonical form only when it differs, the first
+    /// line end deciding which comes first for a MIME part.
+    #[test]
+    fn content_forms_in_order() {
+        let forms = |c: &Content<'_>| c.forms().collect::<Vec<_>>();
+        let (as_is, canonical) = (Form::AsIs, Form::Canonical);
+        assert_eq!(forms(&Content::embedded(b"a\nb")), [as_is]);
+        assert_eq!(forms(&Content::detached(b"a\r\nb")), [as_is]);
+        assert_eq!(forms(&Content::detached(b"a\nb")), [as_is, canonical]);
+        assert_eq!(forms(&Content::mime_part(b"a\r\nb\r\n")), [as_is]);
+        assert_eq!(forms(&Content::mime_part(b"no line end")), [as_is]);
+        // CRLF first, a bare LF later: found when the canonical form is reached.
+        assert_eq!(forms(&Content::mime_part(b"a\r\nb\nc")), [as_is, canonical]);
+        // LF-only lines: the canonical form first.
+        assert_eq!(forms(&Content::mime_part(b"a\nb\n")), [canonical, as_is]);
+        assert_eq!(forms(&Content::mime_part(b"\nb")), [canonical, as_is]);
+        // Nothing scans for bare LFs while the form as given is all that is tried.
+        let part = Content::mime_part(b"a\r\nb\nc");
+        assert_eq!(part.forms().next(), Some(as_is));
+        assert_eq!(part.bare_lf.get(), None);
     }
 }
