@@ -9,10 +9,12 @@
 # batches); the 1,000 messages dropped from the page cache before each run (read from the
 # disk, with read-ahead); `--jobs 1` versus the default (one thread per core).
 #
-#   bench/verify.sh [--runs N] [--openssl-runs N] [--no-jobs]
+#   bench/verify.sh [--runs N] [--openssl-runs N] [--no-jobs] [--binary PATH]
 #
 # --runs: runs of each smimetrust timing (median; default 5); --openssl-runs: runs of the
-# openssl loop (default 3, about 20 s each); --no-jobs: skip the --jobs 1 row.
+# openssl loop (default 3, about 20 s each); --no-jobs: skip the --jobs 1 row; --binary: time
+# this smimetrust binary (e.g. target/pgo/smimetrust from scripts/pgo-build.sh) instead of
+# building target/release/smimetrust.
 # Corpora go to ${TMPDIR:-/tmp}/smimetrust-bench-verify, reused when complete (marker
 # .corpus-ok) and removed at the end unless KEEP=1 (about 270 MB, 30 s to make).
 # Needs cargo, python3 with `cryptography` (for ../shared/bench/make-corpus.py), openssl and
@@ -49,12 +51,14 @@ cd "$(dirname "$0")/.."
 runs=5
 oruns=3
 jobs_row=1
-usage() { echo "usage: bench/verify.sh [--runs N] [--openssl-runs N] [--no-jobs]" >&2; exit 2; }
+given=
+usage() { echo "usage: bench/verify.sh [--runs N] [--openssl-runs N] [--no-jobs] [--binary PATH]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) [ $# -ge 2 ] || usage; runs="$2"; shift 2 ;;
         --openssl-runs) [ $# -ge 2 ] || usage; oruns="$2"; shift 2 ;;
         --no-jobs) jobs_row=0; shift ;;
+        --binary) [ $# -ge 2 ] || usage; given="$2"; shift 2 ;;
         *) usage ;;
     esac
 done
@@ -94,10 +98,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cargo build --release -q -p smimetrust
-# A copy: another build in this checkout may replace target/release/smimetrust mid-run.
+if [ -n "$given" ]; then
+    [ -x "$given" ] || { echo "bench/verify.sh: --binary $given: not an executable" >&2; exit 2; }
+    source_bin=$given
+else
+    cargo build --release -q -p smimetrust
+    source_bin=target/release/smimetrust
+fi
+# A copy: another build in this checkout may replace the binary mid-run.
 bin=$scratch/smimetrust
-cp target/release/smimetrust "$bin"
+cp "$source_bin" "$bin"
 
 # corpus N: DIR with N messages signed by 1,000 leaves (made once, reused while the marker fits).
 corpus() {
@@ -185,7 +195,7 @@ echo "machine: $cores cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2
 load=$(cut -d' ' -f1 /proc/loadavg)
 awk "BEGIN { exit !($load > $cores / 2) }" \
     && echo "warning: load average $load on $cores cores: other work competes, wall times and ratios come out worse than on an idle machine"
-echo "binary: target/release/smimetrust as built at the start ($($bin --version 2>/dev/null || echo smimetrust), sha256 $(sha256sum "$bin" | cut -c1-12))"
+echo "binary: $source_bin as built at the start ($($bin --version 2>/dev/null || echo smimetrust), sha256 $(sha256sum "$bin" | cut -c1-12))"
 echo "corpus: RSA-2048 root -> 2 intermediates -> 1,000 leaves; detached multipart/signed, SHA-256, ${body_kb} KB bodies; validated at $at"
 fail=0
 
