@@ -21,20 +21,24 @@
 # GNU time (/usr/bin/time -v). Exit 1 when the verification results are wrong or disagree,
 # 2 on usage, 3 when a tool is missing.
 #
-# Figures (2026-12-06, the same 2-core kind; batches queued two at a time, SignerInfo read in
-# place, fewer allocations and a faster DER framing per message). At 12:00, a quieter host
-# (openssl speed's RSA-2048 verify 16.0-17.2 us), 3 paired rounds: wall/msg 40.7-41.8 us =
-# 1.46-1.49x the 1-verify floor, marginal 38.7-39.7 us = 1.39-1.41x. At 12:25-12:28, a slower
-# host (RSA 18.2-24.3 us within each run), two full runs of 7 rounds: whole-run medians 1.81x
-# and 1.79x (best 1.70x, 1.48x), marginal medians 1.67x and 1.64x (best 1.50x, 1.37x); 1,000
-# messages 48.2 / 54.2 ms vs 7,048 / 6,708 ms for the openssl loop = 146x / 124x; 10,000
-# messages 340 / 412 ms; peak RSS 7.7-7.8 / 9.0-9.1 MB; cold page cache x1.42-1.50; --jobs 1
-# x1.84-1.91. At 12:39, quieter again (RSA 16.2-17.6 us), a full run of 7 rounds: whole-run
-# median 1.53x (best 1.50x), marginal median 1.44x (best 1.36x); 1,000 messages 57.5 ms, 111x
-# the openssl loop; 10,000 messages 408 ms; peak RSS 7.9 / 9.0 MB; cold page cache x1.29.
-# Our 2-core wall time swings more with the host's load than openssl speed's
-# 1-core loop (53-69 us against 18.2-23.6 us in one run). Against the session's starting
-# binary, paired (farm of 31 runs): 1,000 messages wall -12%, CPU -8%; 10,000 wall -11%, CPU -10%.
+# Figures (2026-12-06 16:00, the same 2-core kind, a quiet hour: openssl speed's RSA-2048
+# verify 16.2-16.5 us, 19.7 us in one round), two full runs of 5 paired rounds back to back.
+# The profile-guided build (scripts/pgo-build.sh, --binary target/pgo/smimetrust): whole-run
+# median 1.466x (best 1.389x), marginal median 1.363x (best 1.312x); 1,000 messages 38.5 ms,
+# 128x the openssl loop (4,929 ms); 10,000 messages 283 ms; CPU 60 / 550 ms; peak RSS 7.9 / 9.1
+# MB; cold page cache x1.55; --jobs 1 x1.86. `cargo build --release`: whole-run median 1.514x
+# (best 1.499x), marginal median 1.417x (best 1.383x); 1,000 messages 44.9 ms, 116x the loop;
+# 10,000 messages 329 ms; CPU 80 / 610 ms; peak RSS 7.7 / 9.1 MB; cold x1.33; --jobs 1 x1.78.
+# Paired against the plain build (31 runs, 15 for 10,000): the profile-guided one takes 7-9%
+# less CPU and wall time, with byte-identical output. Earlier the same day, a busier hour (RSA
+# 16.2-17.2 us but our 2-core runs slower): the plain build of the session's start, whole-run
+# median 1.715x, marginal 1.584x. Running both cores costs 8-25% more CPU a message than one
+# (the same profile, every function slower: the host's shared caches and clocks), which is why
+# a busy host moves our 2-core wall time more than openssl speed's 1-core loop.
+# 2026-12-06 12:00-12:39 (the session before: batches queued two at a time, SignerInfo read in
+# place, fewer allocations), plain build: quiet host whole-run 1.46-1.53x, marginal 1.36-1.44x;
+# busy host (RSA 18.2-24.3 us) whole-run 1.79-1.81x, marginal 1.64-1.67x; against its starting
+# binary, paired (31 runs): 1,000 messages wall -12%, CPU -8%; 10,000 wall -11%, CPU -10%.
 # Before (2026-12-03 18:40, a new machine of the same 2-core kind, noisy: openssl speed's
 # RSA-2048 verify 25.9-28.0 us within the run; one message per rayon job, each PATH stat'ed
 # once): 1,000 messages 76.1 ms vs 8,074 ms for the openssl loop = 106x; wall/msg 76.1 us =
