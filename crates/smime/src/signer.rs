@@ -77,8 +77,8 @@ impl<'c> Content<'c> {
     /// end decides which form is tried first, so that the usual case (CRLF) costs no scan for
     /// bare LFs at all and a file saved with LF-only lines no second digest.
     pub fn mime_part(bytes: &'c [u8]) -> Self {
-        let bare_first =
-            memchr::memchr(b'\n', bytes).is_some_and(|i| i == 0 || bytes[i - 1] != b'\r');
+        let bare_first = memchr::memchr(b'\n', bytes)
+            .is_some_and(|i| i == 0 || bytes.get(i - 1) != Some(&b'\r'));
         let bare_lf = std::cell::OnceCell::new();
         if bare_first {
             let _ = bare_lf.set(true);
