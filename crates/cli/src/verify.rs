@@ -187,9 +187,10 @@ fn first_read(_file: &File, _buf: &mut [u8]) -> (Option<usize>, bool) {
 /// there; a file the kernel has dropped from the cache here and there costs its own read from
 /// the disk and nothing more. (Asking ahead at every lone miss cost the bench machine, whose
 /// kernel drops a few cached files every few seconds, 64 to 300 needless advices, each an
-/// open, an advice and a close, in one warm run of 1,000 messages in two.) On the 2-core bench machine, 1,000 messages just dropped from the page cache took
-/// 160 ms without read-ahead and 70 ms with it (about 60 ms in the page cache); 10,000
-/// messages 1,315 ms and 502 ms.
+/// open, an advice and a close, in one warm run of 1,000 messages in two.) On the 2-core
+/// bench machine, 1,000 messages just dropped from the page cache took 160 ms without
+/// read-ahead and 70 ms with it (about 60 ms in the page cache); 10,000 messages 1,315 ms and
+/// 502 ms.
 struct ReadAhead<'a> {
     items: &'a [Item],
     /// Which items have been asked for (one flag an item).

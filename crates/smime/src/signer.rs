@@ -53,23 +53,23 @@ enum Order {
 }
 
 impl<'c> Content<'c> {
-    /// Content embedded in the SignedData: signed as it is.
-    pub fn embedded(bytes: &'c [u8]) -> Self {
+    fn new(bytes: &'c [u8], order: Order) -> Self {
         Content {
             bytes,
-            order: Order::AsIsOnly,
+            order,
             bare_lf: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Content embedded in the SignedData: signed as it is.
+    pub fn embedded(bytes: &'c [u8]) -> Self {
+        Content::new(bytes, Order::AsIsOnly)
     }
 
     /// Detached content given apart from the signature (a file): as it is, then, when it has
     /// bare LFs, in the canonical form.
     pub fn detached(bytes: &'c [u8]) -> Self {
-        Content {
-            bytes,
-            order: Order::AsIsFirst,
-            bare_lf: std::cell::OnceCell::new(),
-        }
+        Content::new(bytes, Order::AsIsFirst)
     }
 
     /// The signed part of a `multipart/signed` entity: signed in the canonical form (CRLF line
@@ -79,19 +79,12 @@ impl<'c> Content<'c> {
     pub fn mime_part(bytes: &'c [u8]) -> Self {
         let bare_first = memchr::memchr(b'\n', bytes)
             .is_some_and(|i| i == 0 || bytes.get(i - 1) != Some(&b'\r'));
-        let bare_lf = std::cell::OnceCell::new();
-        if bare_first {
-            let _ = bare_lf.set(true);
+        if !bare_first {
+            return Content::new(bytes, Order::AsIsFirst);
         }
-        Content {
-            bytes,
-            order: if bare_first {
-                Order::CanonicalFirst
-            } else {
-                Order::AsIsFirst
-            },
-            bare_lf,
-        }
+        let content = Content::new(bytes, Order::CanonicalFirst);
+        let _ = content.bare_lf.set(true);
+        content
     }
 
     /// The forms to try, in order; the canonical form only when it differs from the bytes
