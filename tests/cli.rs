@@ -44,10 +44,11 @@ mod diagnostics {
         let unique: BTreeSet<&str> = headings.iter().copied().collect();
         assert_eq!(unique.len(), headings.len(), "a code is documented twice");
         let mut all: Vec<&str> = smimetrust_sst::Error::CODES.to_vec();
-        all.extend(smimetrust_chain::Error::all_codes());
-        all.extend(smimetrust_chain::Warning::CODES);
-        all.extend(smimetrust_chain::audit::FINDING_CODES);
-        all.extend(smimetrust_chain::sig::Weakness::CODES);
+        all.extend(smimetrust_store::Error::all_codes());
+        all.extend(smimetrust_store::Warning::CODES);
+        all.extend(smimetrust_audit::FINDING_CODES);
+        all.extend(smimetrust_sig::Weakness::CODES);
+        all.extend(smimetrust_path::Reason::CODES);
         all.extend(smimetrust_exchange::CODES);
         all.extend(smimetrust_smime::all_codes());
         all.extend(CLI_CODES);

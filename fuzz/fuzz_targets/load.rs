@@ -4,11 +4,11 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(objects) = smimetrust_chain::load_bytes("fuzz", data) {
+    if let Ok(objects) = smimetrust_store::load_bytes("fuzz", data) {
         for o in &objects {
-            let cert = smimetrust_chain::Certificate::from_der(o.der.clone());
+            let cert = smimetrust_x509::Certificate::from_der(o.der.clone());
             let _ = cert.info();
         }
-        let _ = smimetrust_chain::pem_bundle(&objects);
+        let _ = smimetrust_store::pem_bundle(&objects);
     }
 });

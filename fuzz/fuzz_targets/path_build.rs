@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use smimetrust_chain::Certificate;
-use smimetrust_chain::path::{Options, TrustAnchor, Validator};
+use smimetrust_x509::Certificate;
+use smimetrust_path::{Options, TrustAnchor, Validator};
 
 fn chunks(mut data: &[u8]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
@@ -26,7 +26,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let leaf = certs.pop().unwrap_or_else(|| unreachable!());
     let anchors = vec![TrustAnchor::new(certs.remove(0))];
-    let verifier = smimetrust_chain::sig::default_verifier();
+    let verifier = smimetrust_sig::default_verifier();
     let validator = Validator::new(&anchors, &certs, &[], verifier);
     let time = time::macros::datetime!(2025-01-01 00:00 UTC);
     let _ = validator.verify(&leaf, &Options::at(time));

@@ -7,7 +7,7 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use smimetrust_chain::path::Validator;
+use smimetrust_path::Validator;
 use smimetrust_smime::{Options, Verifier};
 
 fuzz_target!(|data: &[u8]| {
@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
         common::anchors(),
         &[],
         &[],
-        smimetrust_chain::sig::default_verifier(),
+        smimetrust_sig::default_verifier(),
     );
     let verifier = Verifier::new(&validator, Options::at(common::AT));
     let _ = verifier.verify_cms(data, None);

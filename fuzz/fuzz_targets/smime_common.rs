@@ -3,8 +3,8 @@
 
 use std::sync::OnceLock;
 
-use smimetrust_chain::Certificate;
-use smimetrust_chain::path::TrustAnchor;
+use smimetrust_x509::Certificate;
+use smimetrust_path::TrustAnchor;
 
 const TRUST: &str = include_str!("../../fixtures/smime/pki/trust.pem");
 

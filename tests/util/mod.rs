@@ -21,6 +21,10 @@ pub fn sst_corpus() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(fs::canonicalize(dir).unwrap())
     } else {
+        assert!(
+            std::env::var_os("SMIMETRUST_REQUIRE_CORPUS").is_none(),
+            "the shared corpus is absent and SMIMETRUST_REQUIRE_CORPUS is set"
+        );
         eprintln!("skipping: ../shared/corpus/sst not found");
         None
     }

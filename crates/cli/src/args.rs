@@ -236,6 +236,11 @@ pub struct VerifyArgs {
     /// Messages verified at once (default: one per core).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Verify only part K of N of the messages (K from 1): message number p of the whole run,
+    /// in input order, is in part p mod N + 1. N machines given the same PATHs, one part each,
+    /// verify every message exactly once (docs/scaling.md).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<smimetrust_batch::Shard>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }

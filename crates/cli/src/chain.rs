@@ -7,11 +7,10 @@ use std::path::PathBuf;
 use const_oid::ObjectIdentifier;
 use rayon::prelude::*;
 use serde::Serialize;
-use smimetrust_chain::path::{
-    Options, PolicyOptions, Profile, Purpose as LibPurpose, Revocation, TrustAnchor, Validator,
-};
-use smimetrust_chain::sig::AlgorithmPolicy;
-use smimetrust_chain::{Certificate, Loaded, ObjectKind};
+use smimetrust_path::{Options, PolicyOptions, Profile, Purpose as LibPurpose, Revocation};
+use smimetrust_sig::AlgorithmPolicy;
+use smimetrust_store::{Loaded, ObjectKind, Trust};
+use smimetrust_x509::Certificate;
 
 use crate::args::{ChainVerifyArgs, Format, ProfileArg, Purpose, RevocationMode, ValidationArgs};
 use crate::error::{CliError, Result};
@@ -71,55 +70,26 @@ struct LeafReport {
     warnings: Vec<Warning>,
 }
 
-/// The trust material of the validation flags, loaded.
-pub struct Trust {
-    pub anchors: Vec<TrustAnchor>,
-    pub pool: Vec<Certificate>,
-    pub crls: Vec<Vec<u8>>,
-}
-
 /// Loads --trust (anchors, and the CRLs a store holds), --intermediates and --crl.
 pub fn load_trust(args: &ValidationArgs) -> Result<Trust> {
     let trust = load(&args.trust, "--trust")?;
-    let intermediates = if args.intermediates.is_empty() {
-        Loaded::default()
-    } else {
-        load(&args.intermediates, "--intermediates")?
+    let optional = |paths: &[PathBuf], what| {
+        if paths.is_empty() {
+            Ok(Loaded::default())
+        } else {
+            load(paths, what)
+        }
     };
-    let extra_crls = if args.crl.is_empty() {
-        Loaded::default()
-    } else {
-        load(&args.crl, "--crl")?
-    };
-    let crls: Vec<Vec<u8>> = extra_crls
-        .objects
-        .into_iter()
-        .chain(trust.objects.iter().cloned())
-        .filter(|o| o.kind == ObjectKind::Crl)
-        .map(|o| o.der)
-        .collect();
-    let anchors: Vec<TrustAnchor> = trust
-        .objects
-        .iter()
-        .filter_map(TrustAnchor::from_object)
-        .collect();
-    if anchors.is_empty() {
+    let intermediates = optional(&args.intermediates, "--intermediates")?;
+    let crls = optional(&args.crl, "--crl")?;
+    let trust = Trust::new(&trust, &intermediates, &crls);
+    if trust.anchors.is_empty() {
         return Err(CliError::new(
             "usage",
             "--trust: no trust anchor certificates given",
         ));
     }
-    let pool: Vec<Certificate> = intermediates
-        .objects
-        .iter()
-        .filter(|o| o.kind == ObjectKind::Certificate)
-        .map(|o| Certificate::from_der(o.der.clone()))
-        .collect();
-    Ok(Trust {
-        anchors,
-        pool,
-        crls,
-    })
+    Ok(trust)
 }
 
 /// The validation options of the flags, at `time`; `profile` when --profile is not given.
@@ -166,14 +136,10 @@ pub fn verify(args: &ChainVerifyArgs) -> Result<u8> {
         .transpose()?;
     let mut options = options(&args.validation, time, ProfileArg::Rfc5280)?;
     let leaves = load(&args.leaves, "leaf")?;
-    let Trust {
-        anchors,
-        mut pool,
-        crls,
-    } = load_trust(&args.validation)?;
+    let mut trust = load_trust(&args.validation)?;
     // The pool: the intermediates, plus any CA certificates among the leaf inputs (a bundle
     // that carries its own chain). Plain leaves stay out, so 10,000 leaves cost no index.
-    pool.extend(
+    trust.intermediates.extend(
         leaves
             .objects
             .par_iter()
@@ -182,8 +148,8 @@ pub fn verify(args: &ChainVerifyArgs) -> Result<u8> {
             .filter(|c| c.info().is_some_and(|i| i.is_ca))
             .collect::<Vec<_>>(),
     );
-    let verifier = smimetrust_chain::sig::default_verifier();
-    let validator = Validator::new(&anchors, &pool, &crls, verifier);
+    let verifier = smimetrust_sig::default_verifier();
+    let validator = trust.validator(verifier);
     options.email = args.email.clone();
     options.dns_name = args.dns_name.clone();
     options.ip = ip;

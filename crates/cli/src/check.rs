@@ -3,8 +3,8 @@
 use std::io::{self, BufWriter, Write};
 
 use serde::Serialize;
-use smimetrust_chain::audit::{self, AuditOptions};
-use smimetrust_chain::sig::AlgorithmPolicy;
+use smimetrust_audit::{self as audit, AuditOptions};
+use smimetrust_sig::AlgorithmPolicy;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -70,7 +70,7 @@ pub fn run(args: &CheckArgs) -> Result<u8> {
     let options = AuditOptions::at(time)
         .expiring_within(window)
         .algorithms(policy)
-        .with_verifier(smimetrust_chain::sig::default_verifier());
+        .with_verifier(smimetrust_sig::default_verifier());
     let report = audit::audit_loaded(&loaded, &options);
     let s = &report.summary;
     let failed = s.errors > 0 || (args.strict && s.warnings > 0);

@@ -41,7 +41,7 @@ impl CliError {
     }
 
     /// A library error from reading `input`.
-    pub fn chain(err: smimetrust_chain::Error) -> Self {
+    pub fn chain(err: smimetrust_store::Error) -> Self {
         CliError::new(err.code(), err.to_string())
     }
 

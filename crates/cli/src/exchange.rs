@@ -40,7 +40,7 @@ fn store_of(inputs: &[PathBuf]) -> Result<(Store, Vec<u8>)> {
         }
     }
     let mut loaded = crate::output::load(inputs)?;
-    let (store, _) = smimetrust_chain::build_store(&mut loaded.objects, &BTreeMap::new())
+    let (store, _) = smimetrust_store::build_store(&mut loaded.objects, &BTreeMap::new())
         .map_err(CliError::chain)?;
     let bytes = store.to_bytes().map_err(|e| CliError::sst("store", &e))?;
     Ok((store, bytes))

@@ -5,7 +5,7 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use smimetrust_chain::Input;
+use smimetrust_store::Input;
 
 use crate::error::{CliError, Result};
 
@@ -37,9 +37,9 @@ pub fn input(path: &Path) -> Result<Input> {
 }
 
 /// Loads path arguments with the one loader; its warnings go to standard error.
-pub fn load(paths: &[PathBuf]) -> Result<smimetrust_chain::Loaded> {
+pub fn load(paths: &[PathBuf]) -> Result<smimetrust_store::Loaded> {
     let inputs = paths.iter().map(|p| input(p)).collect::<Result<Vec<_>>>()?;
-    let loaded = smimetrust_chain::load(&inputs).map_err(CliError::chain)?;
+    let loaded = smimetrust_store::load(&inputs).map_err(CliError::chain)?;
     let mut stderr = io::stderr().lock();
     for w in &loaded.warnings {
         let _ = writeln!(stderr, "smimetrust: warning[{}]: {}", w.code, w.message);

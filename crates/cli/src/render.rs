@@ -4,8 +4,9 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use serde::Serialize;
-use smimetrust_chain::{Certificate, Object, ObjectKind};
 use smimetrust_sst::{Property, PropertyValue, prop};
+use smimetrust_store::{Object, ObjectKind};
+use smimetrust_x509::Certificate;
 use time::format_description::well_known::Rfc3339;
 
 use crate::error::{CliError, Result};
@@ -311,7 +312,7 @@ pub struct JsonFinding<'a> {
     pub message: &'a str,
 }
 
-pub fn json_findings(findings: &[smimetrust_chain::audit::Finding]) -> Vec<JsonFinding<'_>> {
+pub fn json_findings(findings: &[smimetrust_audit::Finding]) -> Vec<JsonFinding<'_>> {
     findings
         .iter()
         .map(|f| JsonFinding {
@@ -327,7 +328,7 @@ pub fn json_findings(findings: &[smimetrust_chain::audit::Finding]) -> Vec<JsonF
 /// One block per finding: `severity[code] SHA1 SUBJECT`, then the message indented.
 pub fn human_findings(
     out: &mut impl Write,
-    findings: &[smimetrust_chain::audit::Finding],
+    findings: &[smimetrust_audit::Finding],
 ) -> std::io::Result<()> {
     for f in findings {
         write!(out, "{}[{}]", f.severity.as_str(), f.code)?;

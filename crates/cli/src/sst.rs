@@ -5,8 +5,9 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use smimetrust_chain::{Loaded, Object, ObjectKind, pkcs7};
 use smimetrust_sst::{Element, Store, prop};
+use smimetrust_store::{Loaded, Object, ObjectKind};
+use smimetrust_x509::pkcs7;
 
 use crate::args::{ExtractFormat, Format, SstCommand, StoreFormat};
 use crate::error::{CliError, Result};
@@ -103,7 +104,7 @@ fn encode(objects: &[Object], elements: Vec<Element>, format: StoreFormat) -> Re
                 .cloned()
                 .collect();
             if format == StoreFormat::Pem {
-                Ok(smimetrust_chain::pem_bundle(&kept).into_bytes())
+                Ok(smimetrust_store::pem_bundle(&kept).into_bytes())
             } else {
                 let certs: Vec<&[u8]> = kept
                     .iter()
@@ -143,7 +144,7 @@ fn create(
     }
     let mut loaded = load(inputs)?;
     let (store, unknown) =
-        smimetrust_chain::build_store(&mut loaded.objects, &wanted).map_err(CliError::chain)?;
+        smimetrust_store::build_store(&mut loaded.objects, &wanted).map_err(CliError::chain)?;
     if let Some(sha1) = unknown.into_iter().next() {
         return Err(CliError::new(
             "name-unknown-sha1",
@@ -182,7 +183,7 @@ fn create(
 fn read_objects(file: &Path) -> Result<(Vec<Object>, usize)> {
     let bytes = output::read(file)?;
     let objects =
-        smimetrust_chain::load_bytes(&output::name(file), &bytes).map_err(CliError::chain)?;
+        smimetrust_store::load_bytes(&output::name(file), &bytes).map_err(CliError::chain)?;
     Ok((objects, bytes.len()))
 }
 
@@ -266,7 +267,7 @@ fn extract(file: &Path, dir: &Path, format: ExtractFormat, force: bool) -> Resul
     let mut written = 0;
     let mut seen = HashMap::new();
     for o in &objects {
-        let sha1 = hex(&smimetrust_chain::Certificate::from_der(o.der.clone()).sha1());
+        let sha1 = hex(&smimetrust_x509::Certificate::from_der(o.der.clone()).sha1());
         if seen.insert(sha1.clone(), ()).is_some() {
             continue;
         }
@@ -277,11 +278,11 @@ fn extract(file: &Path, dir: &Path, format: ExtractFormat, force: bool) -> Resul
             (ExtractFormat::Pem, ObjectKind::Ctl) => ("ctl", o.der.clone()),
             (ExtractFormat::Pem, ObjectKind::Crl) => (
                 "crl.pem",
-                smimetrust_chain::pem_bundle(std::slice::from_ref(o)).into_bytes(),
+                smimetrust_store::pem_bundle(std::slice::from_ref(o)).into_bytes(),
             ),
             (ExtractFormat::Pem, _) => (
                 "pem",
-                smimetrust_chain::pem_bundle(std::slice::from_ref(o)).into_bytes(),
+                smimetrust_store::pem_bundle(std::slice::from_ref(o)).into_bytes(),
             ),
         };
         let path = dir.join(format!("{sha1}.{ext}"));
@@ -331,9 +332,9 @@ fn diff(a: &Path, b: &Path, format: Format) -> Result<u8> {
     let bytes_a = output::read(a)?;
     let bytes_b = output::read(b)?;
     let objs_a =
-        smimetrust_chain::load_bytes(&output::name(a), &bytes_a).map_err(CliError::chain)?;
+        smimetrust_store::load_bytes(&output::name(a), &bytes_a).map_err(CliError::chain)?;
     let objs_b =
-        smimetrust_chain::load_bytes(&output::name(b), &bytes_b).map_err(CliError::chain)?;
+        smimetrust_store::load_bytes(&output::name(b), &bytes_b).map_err(CliError::chain)?;
     let ent_a = render::entries(&objs_a);
     let ent_b = render::entries(&objs_b);
     let key = |e: &render::Entry| (e.kind, e.sha1.clone());

@@ -5,7 +5,7 @@
 //! What Exchange does with the bytes (see `docs/exchange.md` for sources): it rejects a value
 //! over 70,000 bytes, rejects the whole upload when any certificate has expired (naming their
 //! SHA-1 thumbprints), and replaces the whole list, so every CA still wanted must be in the new
-//! store. [`preflight`] reuses the chain audit ([`smimetrust_chain::audit`]) and adds those
+//! store. [`preflight`] reuses the chain audit ([`smimetrust_audit`]) and adds those
 //! rules.
 //!
 //! * [`preflight`]: will Exchange accept this store?
@@ -25,9 +25,9 @@ pub use plan::{
     CertificateLine, Diff, Prepared, Refusal, Request, certificate_lines, diff, merge, prepare,
 };
 
-use smimetrust_chain::Object;
-use smimetrust_chain::audit::{self, AuditOptions, Finding, Severity};
+use smimetrust_audit::{self as audit, AuditOptions, Finding, Severity};
 use smimetrust_sst::Store;
+use smimetrust_store::Object;
 use time::{Duration, OffsetDateTime};
 
 /// The size limit seen in Exchange's `Set-SmimeConfig` code (not in Microsoft's documentation,
@@ -99,7 +99,7 @@ pub fn preflight(store: &Store, bytes: &[u8], options: &Options) -> Report {
     let objects = Object::from_store(store, "store");
     let audit_options = AuditOptions::at(options.time)
         .expiring_within(options.expiring_within)
-        .with_verifier(smimetrust_chain::sig::default_verifier());
+        .with_verifier(smimetrust_sig::default_verifier());
     let audit = audit::audit(&objects, &audit_options);
     let mut findings = audit.findings;
     if bytes.len() > options.max_bytes {
@@ -128,7 +128,7 @@ fn too_large(store: &Store, len: usize, max: usize) -> Finding {
         .elements
         .iter()
         .map(|e| {
-            let cert = smimetrust_chain::Certificate::from_der(e.data.clone());
+            let cert = smimetrust_x509::Certificate::from_der(e.data.clone());
             let subject = cert
                 .info()
                 .map_or_else(|| "(unparsed)".to_string(), |i| i.subject.clone());

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use sha2::Digest as _;
 
-use smimetrust_chain::Certificate;
 use smimetrust_sst::{Element, ElementKind, Store};
+use smimetrust_x509::Certificate;
 use time::OffsetDateTime;
 
 use crate::current::Current;

@@ -4,7 +4,7 @@
 
 mod common;
 
-use smimetrust_chain::audit::Severity;
+use smimetrust_audit::Severity;
 use smimetrust_exchange::{Options, preflight};
 use smimetrust_sst::{Element, Store};
 use time::macros::datetime;

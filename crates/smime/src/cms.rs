@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use const_oid::ObjectIdentifier;
 use der::{Decode, Tag};
-use smimetrust_chain::tlv::{self, Tlv, Walker};
+use smimetrust_x509::tlv::{self, Tlv, Walker};
 
 use crate::Error;
 
@@ -292,7 +292,7 @@ pub(crate) enum Sid<'a> {
 
 impl Sid<'_> {
     /// Whether `cert` is the one named.
-    pub(crate) fn matches(&self, cert: &smimetrust_chain::Certificate) -> bool {
+    pub(crate) fn matches(&self, cert: &smimetrust_x509::Certificate) -> bool {
         match *self {
             Sid::IssuerSerial { issuer, serial } => cert.raw_fields().is_some_and(|f| {
                 f.serial == serial && (f.issuer == issuer || names_equal(f.issuer, issuer))

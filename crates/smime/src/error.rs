@@ -38,7 +38,7 @@ pub enum Error {
 
     /// A detached signature (no encapsulated content) was given without its content.
     #[error(
-        "the signature is detached and no content was given (pass the signed file with --content)"
+        "the signature is detached and no content was given (the signed content must be given beside it)"
     )]
     DetachedContentMissing,
 
@@ -93,8 +93,8 @@ impl Error {
     }
 }
 
-impl From<smimetrust_chain::tlv::WalkError> for Error {
-    fn from(e: smimetrust_chain::tlv::WalkError) -> Self {
+impl From<smimetrust_x509::tlv::WalkError> for Error {
+    fn from(e: smimetrust_x509::tlv::WalkError) -> Self {
         Error::Cms {
             offset: e.offset,
             detail: e.reason,

@@ -25,7 +25,7 @@
 //! certificates and the validator's; with signed attributes, contentType must equal the
 //! eContentType and messageDigest the digest of the content; the signature (RSA PKCS#1 v1.5,
 //! RSA-PSS, ECDSA, Ed25519, DSA; SHA-1 to SHA-512) is verified with the validator's
-//! [`SignatureVerifier`](smimetrust_chain::sig::SignatureVerifier); the certificate is
+//! [`SignatureVerifier`](smimetrust_sig::SignatureVerifier); the certificate is
 //! validated for S/MIME at the time given or at its signingTime, with the CRLs of the message and
 //! the validator. The message's From address is compared with the certificate's addresses.
 //!
@@ -33,17 +33,18 @@
 //! byte slices (or a reader for [`mbox::Mbox`]).
 //!
 //! ```
-//! use smimetrust_chain::{TrustAnchor, Validator, load_bytes, sig};
+//! use smimetrust_path::{Certificate, TrustAnchor, Validator};
 //! use smimetrust_smime::{Options, Status, Verifier};
+//! use smimetrust_x509::pem;
 //!
 //! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/smime");
 //! let trust = std::fs::read(format!("{dir}/pki/trust.pem"))?;
-//! let anchors: Vec<TrustAnchor> = load_bytes("trust.pem", &trust)?
-//!     .iter()
-//!     .filter_map(TrustAnchor::from_object)
-//!     .collect();
+//! let mut anchors = Vec::new();
+//! for block in pem::blocks(&trust).map_err(|e| e.into_error("trust.pem"))? {
+//!     anchors.push(TrustAnchor::new(Certificate::from_der(block.decode().map_err(|e| e.into_error("trust.pem"))?)));
+//! }
 //! // Trust anchors, extra intermediates, CRLs, and the signature verifier.
-//! let validator = Validator::new(&anchors, &[], &[], sig::default_verifier());
+//! let validator = Validator::new(&anchors, &[], &[], smimetrust_sig::default_verifier());
 //! let verifier = Verifier::new(&validator, Options::at(time::macros::datetime!(2026-06-01 0:00 UTC)));
 //!
 //! let message = std::fs::read(format!("{dir}/messages/rsa-sha256.detached.eml"))?;
@@ -70,17 +71,18 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use smimetrust_chain::{Certificate, Validator};
+use smimetrust_path::Validator;
+use smimetrust_x509::Certificate;
 
 pub use error::Error;
-pub use report::{ChainEntry, Layer, LayerKind, Report, SignerReport, Status, Warning};
+pub use report::{ChainEntry, IO_ERROR, Layer, LayerKind, Report, SignerReport, Status, Warning};
 
 use cms::Sid;
 use digest::Form;
 use mime::Media;
 
 /// Every code a [`Report`] or [`SignerReport`] of this crate can carry that is not one of
-/// `smimetrust-chain`'s validation codes: signer failures (`digest-mismatch`,
+/// `smimetrust-path`'s validation codes: signer failures (`digest-mismatch`,
 /// `content-type-mismatch`, `missing-signed-attribute`, `malformed-signed-attribute`,
 /// `signer-not-found`, `content-mismatch`, `no-signers`, `email-mismatch`), [`Error`] codes,
 /// and [`Warning::CODES`].
@@ -90,6 +92,7 @@ pub fn all_codes() -> impl Iterator<Item = &'static str> {
         .chain(Error::CODES)
         .chain(Warning::CODES)
         .copied()
+        .chain([IO_ERROR])
 }
 
 /// What to verify for.
@@ -97,10 +100,10 @@ pub fn all_codes() -> impl Iterator<Item = &'static str> {
 #[non_exhaustive]
 pub struct Options {
     /// Validation of signer certificates: time, purpose (S/MIME by default), policies,
-    /// revocation, profile ([`Profile::Compat`](smimetrust_chain::Profile::Compat) by
+    /// revocation, profile ([`Profile::Compat`](smimetrust_path::Profile::Compat) by
     /// default), algorithm policy. Its `email` is ignored: the From address is
     /// compared instead (see [`Options::require_email_match`]).
-    pub chain: smimetrust_chain::Options,
+    pub chain: smimetrust_path::Options,
     /// Validate each signer's certificate at its signingTime attribute instead of
     /// `chain.time` (which is used, with a `signing-time-missing` warning, when a signer has
     /// none).
@@ -123,8 +126,8 @@ impl Options {
     /// Defaults, validating at `time`: S/MIME purpose, the compat profile, CRLs used where
     /// given, SHA-1 weak, From mismatches a warning.
     pub fn at(time: time::OffsetDateTime) -> Self {
-        let mut chain = smimetrust_chain::Options::at(time);
-        chain.profile = smimetrust_chain::Profile::Compat;
+        let mut chain = smimetrust_path::Options::at(time);
+        chain.profile = smimetrust_path::Profile::Compat;
         Options {
             chain,
             at_signing_time: false,
@@ -422,9 +425,9 @@ fn pkcs7_body(mail: &mime::Entity<'_>) -> Result<Vec<u8>, Error> {
     if !mail.is_base64() {
         return lenient();
     }
-    // SIMD, strict like `base64`'s STANDARD engine: padding required, no whitespace, unused
-    // bits zero.
-    let engine = &base64_simd::STANDARD;
+    // Strict: padding required, no whitespace, unused bits zero.
+    use base64::Engine as _;
+    let engine = &base64::engine::general_purpose::STANDARD;
     let raw = mail.body();
     let mut out = Vec::with_capacity(raw.len() / 4 * 3);
     let mut chunk = Vec::with_capacity(CHUNK.min(raw.len()));
@@ -444,20 +447,22 @@ fn pkcs7_body(mail: &mime::Entity<'_>) -> Result<Vec<u8>, Error> {
         if chunk.len() >= CHUNK {
             // Decode the largest multiple of 4, keep the rest for the next chunk.
             let whole = chunk.len() / 4 * 4;
-            if engine.decode_append(&chunk[..whole], &mut out).is_err() {
+            if engine.decode_vec(&chunk[..whole], &mut out).is_err() {
                 return lenient();
             }
             chunk.drain(..whole);
         }
     }
-    if engine.decode_append(&chunk, &mut out).is_err() {
+    if engine.decode_vec(&chunk, &mut out).is_err() {
         return lenient();
     }
     Ok(out)
 }
 
-/// Whether `bytes` look like a MIME entity (a header line first) rather than CMS text.
-fn looks_like_mime(bytes: &[u8]) -> bool {
+/// Whether `bytes` look like a MIME entity (a header line first: a name of visible ASCII
+/// characters, then a colon) rather than CMS text. For telling message files in a folder from
+/// other files; a message is verified whatever it starts with.
+pub fn looks_like_message(bytes: &[u8]) -> bool {
     let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
     match line.iter().position(|&b| b == b':') {
         Some(colon) => line
@@ -524,7 +529,7 @@ impl<'v> Verifier<'v> {
         if content.is_some() {
             return self.verify_cms(input, content);
         }
-        if !looks_like_mime(input)
+        if !looks_like_message(input)
             && let Some(der) = cms_bytes(input)
         {
             return self.verify_cms(&der, None);
@@ -790,7 +795,7 @@ impl<'v> Verifier<'v> {
         // Sign inside sign: embedded content that is a MIME entity.
         if detached.is_none()
             && let Some(inner) = &sd.econtent
-            && looks_like_mime(inner)
+            && looks_like_message(inner)
         {
             self.message(inner, state, depth + 1, false)?;
         }
@@ -820,12 +825,7 @@ mod tests {
 
     fn verify_bytes(message: &[u8]) -> Report {
         let anchors = [];
-        let validator = Validator::new(
-            &anchors,
-            &[],
-            &[],
-            smimetrust_chain::sig::default_verifier(),
-        );
+        let validator = Validator::new(&anchors, &[], &[], smimetrust_sig::default_verifier());
         let verifier = Verifier::new(&validator, Options::at(time::OffsetDateTime::UNIX_EPOCH));
         verifier.verify(message, None)
     }
@@ -934,7 +934,7 @@ mod tests {
         assert!(cms_bytes(&[0x30, 0x00]).is_some());
         assert!(cms_bytes(b"MAA=\n").is_some());
         assert!(cms_bytes(b"Subject: x\r\n\r\nbody").is_none());
-        assert!(looks_like_mime(b"Content-Type: text/plain\r\n"));
-        assert!(!looks_like_mime(b"MIIB\n"));
+        assert!(looks_like_message(b"Content-Type: text/plain\r\n"));
+        assert!(!looks_like_message(b"MIIB\n"));
     }
 }

@@ -79,6 +79,7 @@ impl LayerKind {
 
 /// One layer, outermost first.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Layer {
     /// What it is.
@@ -91,6 +92,8 @@ pub struct Layer {
 
 /// A certificate of a signer's path.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct ChainEntry {
     /// SHA-1 thumbprint, upper-case hex.
     pub sha1: String,
@@ -100,6 +103,7 @@ pub struct ChainEntry {
 
 /// One signer of one layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SignerReport {
     /// The index of its layer in [`Report::layers`].
@@ -112,7 +116,11 @@ pub struct SignerReport {
     /// The signer certificate's SHA-1 thumbprint.
     pub sha1: Option<String>,
     /// The signingTime attribute.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "ser::time_opt"))]
     pub signing_time: Option<OffsetDateTime>,
+    /// The time the certificate was validated at.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "ser::time"))]
+    pub validated_at: OffsetDateTime,
     /// `sha-256`, …, or the dotted OID when unknown.
     pub digest_algorithm: String,
     /// The signature algorithm's name (`rsaEncryption`, `ecdsa-with-SHA256`, `id-Ed25519`, …)
@@ -126,12 +134,12 @@ pub struct SignerReport {
     pub message: Option<String>,
     /// The validated path, signer first, trust anchor last (empty unless it validated).
     pub chain: Vec<ChainEntry>,
-    /// The time the certificate was validated at.
-    pub validated_at: OffsetDateTime,
 }
 
 /// Something worth knowing that did not decide the verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Warning {
     /// A stable code (see [`Warning::CODES`] and the chain's weakness codes).
     pub code: &'static str,
@@ -149,8 +157,11 @@ impl Warning {
         &["email-mismatch", "signing-time-missing", "not-smime-signed"];
 }
 
-/// The verdict on one message or CMS file.
+/// The verdict on one message or CMS file. With the `serde` feature it serializes as the JSON
+/// line `smimetrust verify --format json` prints (less the file name and index, which the
+/// caller adds): the schema is defined here, once.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Report {
     /// The overall verdict: `error` if any layer could not be read, else `invalid` if any signed
@@ -161,12 +172,72 @@ pub struct Report {
     pub code: Option<&'static str>,
     /// What failed, in one line.
     pub message: Option<String>,
+    /// The From address of the message, when there is one.
+    pub from: Option<String>,
     /// The layers, outermost first.
     pub layers: Vec<Layer>,
     /// Every signer of every signed layer.
     pub signers: Vec<SignerReport>,
     /// Warnings (weak algorithms, email mismatch, …).
     pub warnings: Vec<Warning>,
-    /// The From address of the message, when there is one.
-    pub from: Option<String>,
 }
+
+#[cfg(feature = "serde")]
+mod ser {
+    use serde::{Serialize, Serializer};
+    use time::OffsetDateTime;
+    use time::format_description::well_known::Rfc3339;
+
+    use super::{LayerKind, Status};
+
+    fn rfc3339(t: &OffsetDateTime) -> String {
+        t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
+    }
+
+    pub(super) fn time<S: Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&rfc3339(t))
+    }
+
+    pub(super) fn time_opt<S: Serializer>(
+        t: &Option<OffsetDateTime>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        t.as_ref().map(rfc3339).serialize(s)
+    }
+
+    impl Serialize for Status {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+
+    impl Serialize for LayerKind {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+}
+
+impl Report {
+    /// The report on an input that could not be read (status `error`, code `io-error`):
+    /// `message` says what and why, naming the input.
+    pub fn io_error(message: impl Into<String>) -> Report {
+        Report {
+            status: Status::Error,
+            code: Some(IO_ERROR),
+            message: Some(message.into()),
+            from: None,
+            layers: Vec::new(),
+            signers: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Whether this is the report of an input that could not be read ([`Report::io_error`]).
+    pub fn is_io_error(&self) -> bool {
+        self.code == Some(IO_ERROR)
+    }
+}
+
+/// The code of [`Report::io_error`].
+pub const IO_ERROR: &str = "io-error";

@@ -5,8 +5,9 @@ use const_oid::ObjectIdentifier;
 
 use crate::oid;
 use der::{Decode, Encode};
-use smimetrust_chain::sig::Weakness;
-use smimetrust_chain::{Certificate, Reason, Validator};
+use smimetrust_path::Validator;
+use smimetrust_sig::Weakness;
+use smimetrust_x509::Certificate;
 use time::OffsetDateTime;
 
 use crate::cms::{self, SignedData, SignerInfo};
@@ -416,17 +417,16 @@ fn check(
             }
         }
         result.unwrap_or_else(|| {
-            Err(smimetrust_chain::Invalid {
-                reason: Reason::BadSignature,
-                certificate: None,
-                detail: "no content".into(),
-            })
+            Err(smimetrust_sig::Error::new(
+                smimetrust_sig::Reason::BadSignature,
+                "no content",
+            ))
         })
     };
     match verified {
         Ok(w) => weak.extend(w),
         Err(e) => {
-            let code = e.reason.code();
+            let code = e.reason.as_str();
             let what = if e.detail.is_empty() {
                 String::new()
             } else {
@@ -523,7 +523,7 @@ fn single<'a>(a: &cms::Attribute<'a>, name: &str) -> Result<&'a [u8], Failure> {
     }
 }
 
-fn signed_attributes(attrs: &smimetrust_chain::tlv::Tlv<'_>) -> Result<Found, Failure> {
+fn signed_attributes(attrs: &smimetrust_x509::tlv::Tlv<'_>) -> Result<Found, Failure> {
     let list = cms::attributes(attrs);
     let mut content_type = None;
     let mut message_digest = None;

@@ -16,6 +16,10 @@ fn corpus() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
+        assert!(
+            std::env::var_os("SMIMETRUST_REQUIRE_CORPUS").is_none(),
+            "the shared corpus is absent and SMIMETRUST_REQUIRE_CORPUS is set"
+        );
         eprintln!("skipping: SST corpus not found at {}", dir.display());
         None
     }

@@ -24,16 +24,16 @@ pub fn demo(path: &str) -> PathBuf {
 
 /// A store built from inputs as `sst create` builds it.
 pub fn build(paths: &[&str], names: &[(&str, &str)]) -> (Store, Vec<u8>) {
-    let inputs: Vec<smimetrust_chain::Input> = paths
+    let inputs: Vec<smimetrust_store::Input> = paths
         .iter()
-        .map(|p| smimetrust_chain::Input::Path(demo(p)))
+        .map(|p| smimetrust_store::Input::Path(demo(p)))
         .collect();
-    let mut loaded = smimetrust_chain::load(&inputs).unwrap();
+    let mut loaded = smimetrust_store::load(&inputs).unwrap();
     let names: BTreeMap<String, String> = names
         .iter()
         .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
         .collect();
-    let (store, _) = smimetrust_chain::build_store(&mut loaded.objects, &names).unwrap();
+    let (store, _) = smimetrust_store::build_store(&mut loaded.objects, &names).unwrap();
     let bytes = store.to_bytes().unwrap();
     (store, bytes)
 }

@@ -1,0 +1,221 @@
+//! The one error type of this crate.
+
+use std::fmt;
+
+/// Everything that can go wrong loading inputs or reading a PKCS#7 bundle.
+///
+/// Every variant names the input (the path as given, `-` for standard input) and, where it
+/// applies, the byte offset in that input ([`Error::offset`]). Each has a stable kebab-case
+/// [`code`](Error::code); errors from the SST codec keep the codec's own code (`sst-…`) and
+/// offset.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file or folder could not be read.
+    #[error("{file}: cannot read: {}", io_message(source))]
+    Io {
+        /// The path as given (or as found while walking a folder).
+        file: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The input has no bytes.
+    #[error("{file}: empty file")]
+    Empty {
+        /// The input's name.
+        file: String,
+    },
+
+    /// The input is none of the formats this crate reads.
+    #[error(
+        "{file}: not a certificate, CRL, PKCS#7 bundle or serialized store{}",
+        Detail(detail)
+    )]
+    Unrecognized {
+        /// The input's name.
+        file: String,
+        /// Why, when there is more to say (e.g. "truncated DER SEQUENCE at byte 0").
+        detail: Option<String>,
+    },
+
+    /// A PEM block or PKCS#7 bundle that does not decode, or output too large to encode.
+    #[error(transparent)]
+    Format(#[from] smimetrust_x509::Error),
+
+    /// A serialized store or lone element with a framing error.
+    #[error("{file}: {source}")]
+    Sst {
+        /// The input's name.
+        file: String,
+        /// The codec's error, with its own code and offset.
+        #[source]
+        source: smimetrust_sst::Error,
+    },
+
+    /// An input that yields nothing: a folder without a single certificate, CRL or CTL, or a PEM
+    /// file whose blocks are all of other kinds.
+    #[error("{file}: {detail}")]
+    NoObjects {
+        /// The input's name.
+        file: String,
+        /// What was found instead.
+        detail: String,
+    },
+}
+
+/// ` (detail)` when there is one.
+struct Detail<'a>(&'a Option<String>);
+
+impl fmt::Display for Detail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(d) => write!(f, " ({d})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The OS message in lower case ("no such file or directory (os error 2)").
+fn io_message(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => format!("{:?}", err.kind()).to_lowercase(),
+    }
+}
+
+impl Error {
+    /// Every code this crate's own variants return. [`Error::Sst`] returns the codec's codes,
+    /// listed in [`smimetrust_sst::Error::CODES`]; [`Error::all_codes`] yields both.
+    pub const CODES: &'static [&'static str] = &[
+        "input-io",
+        "input-empty",
+        "input-unrecognized",
+        "input-no-objects",
+    ];
+
+    /// The stable diagnostic code, e.g. `input-unrecognized` or `sst-record-overrun`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "input-io",
+            Error::Empty { .. } => "input-empty",
+            Error::Unrecognized { .. } => "input-unrecognized",
+            Error::Format(e) => e.code().as_str(),
+            Error::Sst { source, .. } => source.code(),
+            Error::NoObjects { .. } => "input-no-objects",
+        }
+    }
+
+    /// Every code [`Error::code`] can return: this crate's, the formats', then the SST
+    /// codec's.
+    pub fn all_codes() -> impl Iterator<Item = &'static str> {
+        Self::CODES
+            .iter()
+            .copied()
+            .chain(smimetrust_x509::ErrorCode::ALL.iter().map(|c| c.as_str()))
+            .chain(smimetrust_sst::Error::CODES.iter().copied())
+    }
+
+    /// The byte offset in the named input the error applies to, where there is one. For a
+    /// PEM-wrapped PKCS#7 bundle this is where the PEM block starts in the file.
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            Error::Format(e) => e.offset(),
+            Error::Sst { source, .. } => source.offset(),
+            Error::Io { .. }
+            | Error::Empty { .. }
+            | Error::Unrecognized { .. }
+            | Error::NoObjects { .. } => None,
+        }
+    }
+
+    /// The name of the input the error is about (empty for an output too large and for
+    /// [`smimetrust_x509::pkcs7::read`] on bare bytes).
+    pub fn file(&self) -> &str {
+        match self {
+            Error::Io { file, .. }
+            | Error::Empty { file }
+            | Error::Unrecognized { file, .. }
+            | Error::Sst { file, .. }
+            | Error::NoObjects { file, .. } => file,
+            Error::Format(e) => e.file(),
+        }
+    }
+
+    /// The same error naming `name` (e.g. for an error from [`smimetrust_x509::pkcs7::read`],
+    /// which only sees bytes).
+    pub fn in_file(mut self, name: &str) -> Self {
+        match &mut self {
+            Error::Io { file, .. }
+            | Error::Empty { file }
+            | Error::Unrecognized { file, .. }
+            | Error::Sst { file, .. }
+            | Error::NoObjects { file, .. } => name.clone_into(file),
+            Error::Format(e) => *e = e.clone().in_file(name),
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_the_file_and_are_lower_case() {
+        let e = Error::Unrecognized {
+            file: "a.bin".into(),
+            detail: None,
+        };
+        assert_eq!(
+            e.to_string(),
+            "a.bin: not a certificate, CRL, PKCS#7 bundle or serialized store"
+        );
+        let e = Error::from(smimetrust_x509::Error::Pkcs7 {
+            file: String::new(),
+            offset: 4,
+            pem_block: None,
+            reason: "x".into(),
+        });
+        assert_eq!(e.to_string(), "malformed PKCS#7 bundle at byte 4: x");
+        let e = e.in_file("b.p7b");
+        assert_eq!(e.to_string(), "b.p7b: malformed PKCS#7 bundle at byte 4: x");
+        let e = Error::Io {
+            file: "c".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        assert!(e.to_string().starts_with("c: cannot read: "));
+        assert!(!e.to_string().contains("Not"), "{e}");
+    }
+
+    #[test]
+    fn codes_are_listed_and_unique() {
+        let all: Vec<&str> = Error::all_codes().collect();
+        let mut sorted = all.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), all.len());
+        for code in all {
+            assert!(
+                code.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{code}"
+            );
+        }
+        let sst = Error::Sst {
+            file: "x.sst".into(),
+            source: smimetrust_sst::Error::RecordOverrun {
+                offset: 8,
+                id: 32,
+                length: 100,
+                available: 4,
+            },
+        };
+        assert_eq!(sst.code(), "sst-record-overrun");
+        assert_eq!(sst.offset(), Some(8));
+        assert!(sst.to_string().starts_with("x.sst: record at byte 8"));
+    }
+}
