@@ -1,30 +1,61 @@
 #!/usr/bin/env bash
 # SST benchmark: `smimetrust sst list --format json` on a 10,000-certificate store versus
 # `openssl storeutl -noout -certs` on the same certificates as a PEM bundle, measured in the
-# same run; then the in-process criterion benches (framing, thumbprints, SHA-1 reference).
+# same run; with --baseline, an old smimetrust binary against the new one in paired rounds
+# (new / old wall and CPU time); then the in-process criterion benches (framing, thumbprints,
+# SHA-1 reference).
 #
-#   bench/sst.sh [--runs N] [--no-criterion]
+#   bench/sst.sh [--runs N] [--no-criterion] [--binary PATH] [--baseline PATH]
 #
-# Needs python3 with `cryptography` (for ../shared/bench/make-corpus.py) and openssl.
+# --runs: runs of each timing, and paired rounds with --baseline (default 15); --no-criterion:
+# skip the criterion benches (they build from this checkout with cargo); --binary: time this
+# smimetrust binary instead of building target/release/smimetrust; --baseline: time this old
+# smimetrust binary against the new one (--binary, or target/release/smimetrust).
+# Needs python3 with `cryptography` (for ../shared/bench/make-corpus.py), openssl, and cargo
+# unless --binary and --no-criterion are given.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=15
 criterion=1
+given=
+baseline=
+usage() { echo "usage: bench/sst.sh [--runs N] [--no-criterion] [--binary PATH] [--baseline PATH]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
-        --runs) runs="$2"; shift 2 ;;
+        --runs) [ $# -ge 2 ] || usage; runs="$2"; shift 2 ;;
         --no-criterion) criterion=0; shift ;;
-        *) echo "usage: bench/sst.sh [--runs N] [--no-criterion]" >&2; exit 2 ;;
+        --binary) [ $# -ge 2 ] || usage; given="$2"; shift 2 ;;
+        --baseline) [ $# -ge 2 ] || usage; baseline="$2"; shift 2 ;;
+        *) usage ;;
     esac
 done
+case "$runs" in *[!0-9]*|""|0) echo "bench/sst.sh: --runs takes a number, at least 1" >&2; exit 2 ;; esac
+[ -z "$given" ] || [ -x "$given" ] || { echo "bench/sst.sh: --binary $given: not an executable" >&2; exit 2; }
+[ -z "$baseline" ] || [ -x "$baseline" ] || { echo "bench/sst.sh: --baseline $baseline: not an executable" >&2; exit 2; }
 
 corpus=target/bench-corpus
 if [ ! -f "$corpus/big.sst" ]; then
     echo "== generating $corpus (10,000-certificate big.sst)"
     python3 ../shared/bench/make-corpus.py "$corpus" --leaves 2 --messages 0 --sst-certs 10000 >/dev/null
 fi
-cargo build --release -q -p smimetrust
-bin=target/release/smimetrust
+if [ -n "$given" ]; then
+    source_bin=$given
+else
+    cargo build --release -q -p smimetrust
+    source_bin=target/release/smimetrust
+fi
+# Copies: another build in this checkout may replace a binary mid-run.
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/smimetrust-bench-sst.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+bin=$scratch/smimetrust
+cp "$source_bin" "$bin"
+echo "binary: $source_bin ($("$bin" --version 2>/dev/null || echo smimetrust), sha256 $(sha256sum "$bin" | cut -c1-12))"
+old_bin=
+if [ -n "$baseline" ]; then
+    old_bin=$scratch/smimetrust-baseline
+    cp "$baseline" "$old_bin"
+    echo "baseline: $baseline ($("$old_bin" --version 2>/dev/null || echo smimetrust), sha256 $(sha256sum "$old_bin" | cut -c1-12))"
+fi
 [ -f "$corpus/b.pem" ] || "$bin" sst convert "$corpus/big.sst" -o "$corpus/b.pem" --force >/dev/null 2>&1
 
 echo "big.sst: $(stat -c %s "$corpus/big.sst") bytes, 10,000 certificates; $runs runs each, ratio to the first row"
@@ -34,8 +65,73 @@ python3 bench/timeit.py "$runs" \
     "openssl storeutl -noout -certs b.pem::openssl storeutl -noout -certs $corpus/b.pem"
 echo "  (targets: json under 100 ms; openssl at least 10x the json time)"
 
+# interleave RUNS LABEL::CMD...: one warm-up run of each CMD, then RUNS passes that run every CMD
+# once, in an order shuffled for each pass (a machine speeding up or slowing down moves all of
+# them alike, and none always runs first or after the same neighbour); output to /dev/null.
+# Prints "LABEL median-wall-ms best-wall-ms median-cpu-ms worst-exit" for each, CPU being the
+# child's user+sys (all its threads) from wait4. CMD is split on spaces (no shell); LABEL has
+# no spaces.
+interleave() {
+    python3 - "$@" <<'EOF'
+import os, random, statistics, subprocess, sys, time
+runs, specs = int(sys.argv[1]), [s.split("::", 1) for s in sys.argv[2:]]
+def run(cmd):
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    return (time.perf_counter() - t) * 1000, (ru.ru_utime + ru.ru_stime) * 1000, os.waitstatus_to_exitcode(status)
+cmds = [c.split() for _, c in specs]
+worst = [run(c)[2] for c in cmds]
+walls, cpus = [[] for _ in cmds], [[] for _ in cmds]
+order = list(range(len(cmds)))
+for _ in range(runs):
+    random.shuffle(order)
+    for i in order:
+        w, c, code = run(cmds[i])
+        walls[i].append(w)
+        cpus[i].append(c)
+        worst[i] = max(worst[i], code)
+for i, (label, _) in enumerate(specs):
+    print(f"{label} {statistics.median(walls[i]):.2f} {min(walls[i]):.2f} {statistics.median(cpus[i]):.2f} {worst[i]}")
+EOF
+}
+calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'
+}
+range() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {print lo ".." hi}'; }
+
+fail=0
+if [ -n "$old_bin" ]; then
+    echo "== new / old: $runs paired rounds (new and baseline interleaved in a shuffled order, median of 3 each), sst list json and human"
+    jw=() jc=() hw=() hc=()
+    for ((i = 0; i < runs; i++)); do
+        timed=$(interleave 3 \
+            "newjson::$bin sst list --format json $corpus/big.sst" "oldjson::$old_bin sst list --format json $corpus/big.sst" \
+            "newhuman::$bin sst list $corpus/big.sst" "oldhuman::$old_bin sst list $corpus/big.sst")
+        if awk '$5 != 0 { bad = 1 } END { exit !bad }' <<<"$timed"; then
+            echo "  round $((i + 1)): a run failed: $(awk '$5 != 0 { printf "%s exit %s; ", $1, $5 }' <<<"$timed")"
+            fail=1
+        fi
+        line=
+        for form in json human; do
+            read -r _ nw _ nc _ < <(awk -v l="new$form" '$1 == l' <<<"$timed")
+            read -r _ ow _ oc _ < <(awk -v l="old$form" '$1 == l' <<<"$timed")
+            rw=$(calc "$nw / $ow" 3)
+            rc=$(calc "$nc / $oc" 3)
+            if [ "$form" = json ]; then jw+=("$rw"); jc+=("$rc"); else hw+=("$rw"); hc+=("$rc"); fi
+            line+="$form new $(calc "$nw" 1) / old $(calc "$ow" 1) ms = ${rw}x (CPU ${rc}x); "
+        done
+        echo "  round $((i + 1)): ${line%; }"
+    done
+    echo "  paired new / old, sst list --format json: wall median $(median "${jw[@]}")x (rounds $(range "${jw[@]}")x), CPU median $(median "${jc[@]}")x (rounds $(range "${jc[@]}")x)"
+    echo "  paired new / old, sst list (human):       wall median $(median "${hw[@]}")x (rounds $(range "${hw[@]}")x), CPU median $(median "${hc[@]}")x (rounds $(range "${hc[@]}")x)"
+    echo "  (within 5%: <= 1.05x)"
+fi
+
 if [ "$criterion" = 1 ]; then
     echo "== criterion (crates/sst/benches/parse.rs)"
     SMIMETRUST_BENCH_SST="$PWD/$corpus/big.sst" cargo bench -q -p smimetrust-sst --bench parse -- --noplot 2>&1 \
         | grep -E "^sst/|time:|thrpt:|bench input|elements" || true
 fi
+exit "$fail"

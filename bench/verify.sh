@@ -7,19 +7,27 @@
 # signature should be verified once per run, so it should cost no more); 1,000 versus 10,000
 # messages (time should grow linearly and peak memory stay flat: messages are verified in
 # batches); the 1,000 messages dropped from the page cache before each run (read from the
-# disk, with read-ahead); `--jobs 1` versus the default (one thread per core).
+# disk, with read-ahead); `--jobs 1` versus the default (one thread per core). In the paired
+# rounds, also against the strongest OpenSSL peer, ../shared/bench/openssl-cms-batch.c (one
+# process, trust store loaded once, CMS_verify on 1 and on 2 threads; compiled into the run's
+# scratch directory, skipped with a message when cc or the OpenSSL headers are missing), and,
+# with --baseline, an old smimetrust binary against the new one (new / old wall and CPU time).
 #
-#   bench/verify.sh [--runs N] [--openssl-runs N] [--no-jobs] [--binary PATH]
+#   bench/verify.sh [--runs N] [--openssl-runs N] [--no-jobs] [--binary PATH] [--baseline PATH]
 #
-# --runs: runs of each smimetrust timing (median; default 5); --openssl-runs: runs of the
-# openssl loop (default 3, about 20 s each); --no-jobs: skip the --jobs 1 row; --binary: time
-# this smimetrust binary (e.g. target/pgo/smimetrust from scripts/pgo-build.sh) instead of
-# building target/release/smimetrust.
+# --runs: runs of each smimetrust timing (median) and paired rounds (default 5); --openssl-runs:
+# runs of the openssl loop (default 3, about 20 s each); --no-jobs: skip the --jobs 1 row;
+# --binary: time this smimetrust binary (e.g. target/pgo/smimetrust from scripts/pgo-build.sh)
+# instead of building target/release/smimetrust; --baseline: time this old smimetrust binary
+# against the new one (--binary, or target/release/smimetrust) in the paired rounds (the
+# rounds' spread shows the machine's noise; to tell a difference of a few percent, use --runs 15
+# or more, and check the plumbing with a binary against a copy of itself).
 # Corpora go to ${TMPDIR:-/tmp}/smimetrust-bench-verify, reused when complete (marker
 # .corpus-ok) and removed at the end unless KEEP=1 (about 270 MB, 30 s to make).
-# Needs cargo, python3 with `cryptography` (for ../shared/bench/make-corpus.py), openssl and
-# GNU time (/usr/bin/time -v). Exit 1 when the verification results are wrong or disagree,
-# 2 on usage, 3 when a tool is missing.
+# Needs cargo (unless --binary is given), python3 with `cryptography` (for
+# ../shared/bench/make-corpus.py), openssl and GNU time (/usr/bin/time -v); cc and the OpenSSL
+# headers (Debian: libssl-dev) for openssl-cms-batch. Exit 1 when the verification results are
+# wrong or disagree, 2 on usage, 3 when a tool is missing.
 #
 # Figures (2026-12-06 16:00, the same 2-core kind, a quiet hour: openssl speed's RSA-2048
 # verify 16.2-16.5 us, 19.7 us in one round), two full runs of 5 paired rounds back to back.
@@ -56,13 +64,15 @@ runs=5
 oruns=3
 jobs_row=1
 given=
-usage() { echo "usage: bench/verify.sh [--runs N] [--openssl-runs N] [--no-jobs] [--binary PATH]" >&2; exit 2; }
+baseline=
+usage() { echo "usage: bench/verify.sh [--runs N] [--openssl-runs N] [--no-jobs] [--binary PATH] [--baseline PATH]" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) [ $# -ge 2 ] || usage; runs="$2"; shift 2 ;;
         --openssl-runs) [ $# -ge 2 ] || usage; oruns="$2"; shift 2 ;;
         --no-jobs) jobs_row=0; shift ;;
         --binary) [ $# -ge 2 ] || usage; given="$2"; shift 2 ;;
+        --baseline) [ $# -ge 2 ] || usage; baseline="$2"; shift 2 ;;
         *) usage ;;
     esac
 done
@@ -71,11 +81,15 @@ if [ "$runs" -lt 1 ] || [ "$oruns" -lt 1 ]; then
     echo "bench/verify.sh: at least 1 run" >&2
     exit 2
 fi
+# Checked before anything is made or removed (the exit trap below removes the corpora).
+[ -z "$given" ] || [ -x "$given" ] || { echo "bench/verify.sh: --binary $given: not an executable" >&2; exit 2; }
+[ -z "$baseline" ] || [ -x "$baseline" ] || { echo "bench/verify.sh: --baseline $baseline: not an executable" >&2; exit 2; }
 
 missing=()
-for tool in cargo python3 openssl awk sort; do
+for tool in python3 openssl awk sort; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
+[ -n "$given" ] || command -v cargo >/dev/null 2>&1 || missing+=("cargo (or pass --binary PATH)")
 /usr/bin/time -v true >/dev/null 2>&1 || missing+=("GNU time at /usr/bin/time (apt-get install -y time)")
 [ -f ../shared/bench/make-corpus.py ] || missing+=("../shared/bench/make-corpus.py")
 if [ ${#missing[@]} -gt 0 ]; then
@@ -103,7 +117,6 @@ cleanup() {
 trap cleanup EXIT
 
 if [ -n "$given" ]; then
-    [ -x "$given" ] || { echo "bench/verify.sh: --binary $given: not an executable" >&2; exit 2; }
     source_bin=$given
 else
     cargo build --release -q -p smimetrust
@@ -112,6 +125,28 @@ fi
 # A copy: another build in this checkout may replace the binary mid-run.
 bin=$scratch/smimetrust
 cp "$source_bin" "$bin"
+old_bin=
+if [ -n "$baseline" ]; then
+    old_bin=$scratch/smimetrust-baseline
+    cp "$baseline" "$old_bin"
+fi
+
+# The strongest OpenSSL peer, compiled here; batch stays empty (and the comparison is skipped)
+# when it cannot be built.
+batch=
+batch_src=../shared/bench/openssl-cms-batch.c
+if [ ! -f "$batch_src" ]; then
+    batch_note="$batch_src not found"
+elif ! command -v cc >/dev/null 2>&1; then
+    batch_note="no C compiler (cc; Debian: apt-get install gcc)"
+elif ! echo '#include <openssl/cms.h>' | cc -E -x c - >/dev/null 2>&1; then
+    batch_note="the OpenSSL headers are missing (openssl/cms.h; Debian: apt-get install libssl-dev)"
+elif ! cc -O2 -o "$scratch/openssl-cms-batch" "$batch_src" -lcrypto -lpthread 2>"$scratch/cc.txt"; then
+    batch_note="$batch_src did not compile: $(head -c 300 "$scratch/cc.txt")"
+else
+    batch=$scratch/openssl-cms-batch
+fi
+[ -n "$batch" ] || echo "bench/verify.sh: skipping the openssl-cms-batch comparison: $batch_note" >&2
 
 # corpus N: DIR with N messages signed by 1,000 leaves (made once, reused while the marker fits).
 corpus() {
@@ -195,11 +230,52 @@ rusage() {
 
 calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
 
+# interleave RUNS LABEL::CMD...: one warm-up run of each CMD, then RUNS passes that run every CMD
+# once, in an order shuffled for each pass (a machine speeding up or slowing down moves all of
+# them alike, and none always runs first or after the same neighbour); output to /dev/null.
+# Prints "LABEL median-wall-ms best-wall-ms median-cpu-ms worst-exit" for each, CPU being the
+# child's user+sys (all its threads) from wait4. CMD is split on spaces (no shell); LABEL has
+# no spaces.
+interleave() {
+    python3 - "$@" <<'EOF'
+import os, random, statistics, subprocess, sys, time
+runs, specs = int(sys.argv[1]), [s.split("::", 1) for s in sys.argv[2:]]
+def run(cmd):
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    return (time.perf_counter() - t) * 1000, (ru.ru_utime + ru.ru_stime) * 1000, os.waitstatus_to_exitcode(status)
+cmds = [c.split() for _, c in specs]
+worst = [run(c)[2] for c in cmds]
+walls, cpus = [[] for _ in cmds], [[] for _ in cmds]
+order = list(range(len(cmds)))
+for _ in range(runs):
+    random.shuffle(order)
+    for i in order:
+        w, c, code = run(cmds[i])
+        walls[i].append(w)
+        cpus[i].append(c)
+        worst[i] = max(worst[i], code)
+for i, (label, _) in enumerate(specs):
+    print(f"{label} {statistics.median(walls[i]):.2f} {min(walls[i]):.2f} {statistics.median(cpus[i]):.2f} {worst[i]}")
+EOF
+}
+
+# best N...: the smallest of the numbers given; worst N...: the largest.
+best() { printf '%s\n' "$@" | sort -g | head -1; }
+worst() { printf '%s\n' "$@" | sort -g | tail -1; }
+
+bcmd() { # THREADS: the openssl-cms-batch command line over the $small messages, into `cmd`
+    cmd=("$batch" -CAfile "$c1/trust.pem" -attime "$epoch" -j "$1" "$c1/messages")
+}
+
 echo "machine: $cores cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 load=$(cut -d' ' -f1 /proc/loadavg)
 awk "BEGIN { exit !($load > $cores / 2) }" \
     && echo "warning: load average $load on $cores cores: other work competes, wall times and ratios come out worse than on an idle machine"
 echo "binary: $source_bin as built at the start ($($bin --version 2>/dev/null || echo smimetrust), sha256 $(sha256sum "$bin" | cut -c1-12))"
+[ -n "$old_bin" ] && echo "baseline: $baseline ($($old_bin --version 2>/dev/null || echo smimetrust), sha256 $(sha256sum "$old_bin" | cut -c1-12))"
+[ -n "$batch" ] && echo "openssl-cms-batch: $batch_src compiled with cc -O2 against $(openssl version 2>/dev/null)"
 echo "corpus: RSA-2048 root -> 2 intermediates -> 1,000 leaves; detached multipart/signed, SHA-256, ${body_kb} KB bodies; validated at $at"
 fail=0
 
@@ -221,9 +297,29 @@ read -r st3_valid _ st3_all < <(statuses "$scratch/v3.json")
 echo "  smimetrust verify, $small messages, --trust root.pem only: $st3_all (exit $code3)"
 os_valid=$(sh "$loop" "$c1" "$epoch")
 echo "  openssl cms -verify loop, $small messages: $os_valid verified, $((small - os_valid)) failed"
+extra_ok=1
+if [ -n "$old_bin" ]; then
+    code4=0
+    cmd=("$old_bin" verify "$c1/messages" --trust "$c1/trust.pem" --at "$at" --format json)
+    "${cmd[@]}" >"$scratch/v4.json" 2>/dev/null || code4=$?
+    read -r st4_valid st4_other st4_all < <(statuses "$scratch/v4.json")
+    same=$(cmp -s "$scratch/v1.json" "$scratch/v4.json" && echo "the same output as the new binary" || echo "output differs from the new binary's")
+    echo "  baseline smimetrust verify, $small messages: $st4_all (exit $code4; $same)"
+    if [ "$st4_valid" != "$small" ] || [ "$st4_other" != 0 ] || [ "$code4" != 0 ]; then extra_ok=0; fi
+fi
+if [ -n "$batch" ]; then
+    for j in 1 2; do
+        codeb=0
+        bcmd "$j"
+        outb=$("${cmd[@]}" 2>/dev/null) || codeb=$?
+        echo "  openssl-cms-batch -j$j, $small messages: ${outb:-no output} (exit $codeb)"
+        [ "$outb" = "$small/$small valid" ] && [ "$codeb" = 0 ] || extra_ok=0
+    done
+fi
 if [ "$st_valid" != "$small" ] || [ "$st_other" != 0 ] || [ "$code" != 0 ] || [ "$os_valid" != "$small" ] \
-    || [ "$st2_valid" != "$large" ] || [ "$code2" != 0 ] || [ "$st3_valid" != "$small" ] || [ "$code3" != 0 ]; then
-    echo "  DISAGREE: expected all $small (and $large) valid from smimetrust and all $small from openssl"
+    || [ "$st2_valid" != "$large" ] || [ "$code2" != 0 ] || [ "$st3_valid" != "$small" ] || [ "$code3" != 0 ] \
+    || [ "$extra_ok" != 1 ]; then
+    echo "  DISAGREE: expected all $small (and $large) valid from smimetrust (and the baseline) and all $small from openssl"
     fail=1
 else
     echo "  agree: all valid"
@@ -309,38 +405,94 @@ echo "   2 intermediates in every message) should be verified once per run, not 
 echo "   a re-verified intermediate costs at least an RSA verify (>= $rsa_us us) per message"
 
 echo "== per message against the floor, paired: $runs rounds of (openssl speed rsa2048, 1 s; then"
-echo "   smimetrust verify $small and $few of them, median of 3 each), the ratio taken round by"
-echo "   round, so a machine that speeds up or slows down during the run moves both sides together;"
-echo "   per message: the whole run's wall time / $small, and the marginal cost (t($small) - t($few)) / $((small - few))"
+echo "   smimetrust verify $small and $few of them$([ -n "$batch" ] && echo ", openssl-cms-batch -j1 and -j2 on the $small")$([ -n "$old_bin" ] && echo ", the baseline on the $small"),"
+echo "   interleaved in a shuffled order, median of 3 each), the ratio taken round by round, so a"
+echo "   machine that speeds up or slows down during the run moves both sides together; per message:"
+echo "   the whole run's wall time / $small, and the marginal cost (t($small) - t($few)) / $((small - few))"
 vcmd "$c1" trust.pem
-cmd_all=("${cmd[@]}")
+specs=("paired::${cmd[*]}")
 vcmd "$c0" trust.pem
-cmd_few=("${cmd[@]}")
+specs+=("few::${cmd[*]}")
+if [ -n "$batch" ]; then
+    bcmd 1
+    specs+=("batch1::${cmd[*]}")
+    bcmd 2
+    specs+=("batch2::${cmd[*]}")
+fi
+if [ -n "$old_bin" ]; then
+    cmd=("$old_bin" verify "$c1/messages" --trust "$c1/trust.pem" --at "$at" --format json)
+    specs+=("old::${cmd[*]}")
+fi
+# pick LABEL FIELD: from $timed (interleave's output), 2 = median wall ms, 3 = best, 4 = median
+# CPU ms, 5 = worst exit code.
+pick() { awk -v l="$1" -v f="$2" '$1 == l { print $f }' <<<"$timed"; }
 ratios=()
 mratios=()
+b1ratios=()
+b2ratios=()
+owratios=()
+ocratios=()
 for ((i = 0; i < runs; i++)); do
     vps_i=$(openssl speed -seconds 1 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print $NF}')
-    timed=$(python3 bench/timeit.py 3 "paired::${cmd_all[*]}" "few::${cmd_few[*]}")
-    ms_i=$(median_ms paired)
-    ms_few=$(median_ms few)
+    timed=$(interleave 3 "${specs[@]}")
+    ms_i=$(pick paired 2)
+    ms_few=$(pick few 2)
     if [ -z "$vps_i" ] || [ -z "$ms_i" ] || [ -z "$ms_few" ]; then
         echo "bench/verify.sh: a paired round gave no figure" >&2
         exit 3
     fi
+    for l in paired few batch1 batch2 old; do
+        e=$(pick "$l" 5)
+        if [ -n "$e" ] && [ "$e" != 0 ]; then
+            echo "  a paired round's $l run failed (exit $e)"
+            fail=1
+        fi
+    done
     floor_i=$(calc "1e6 / $vps_i + $sha_us" 2)
     ratio_i=$(calc "$ms_i * 1000 / $small / $floor_i" 3)
     marginal_i=$(calc "($ms_i - $ms_few) * 1000 / ($small - $few)" 1)
     mratio_i=$(calc "$marginal_i / $floor_i" 3)
     ratios+=("$ratio_i")
     mratios+=("$mratio_i")
-    echo "  round $((i + 1)): floor $floor_i us (RSA $(calc "1e6 / $vps_i" 2) us), wall/msg $(calc "$ms_i * 1000 / $small" 1) us = ${ratio_i}x, marginal $marginal_i us = ${mratio_i}x ($few messages: $ms_few ms)"
+    echo "  round $((i + 1)): floor $floor_i us (RSA $(calc "1e6 / $vps_i" 2) us), wall/msg $(calc "$ms_i * 1000 / $small" 1) us = ${ratio_i}x, marginal $marginal_i us = ${mratio_i}x ($few messages: $(calc "$ms_few" 1) ms)"
+    if [ -n "$batch" ]; then
+        b1=$(pick batch1 2)
+        b2=$(pick batch2 2)
+        b1ratios+=("$(calc "$ms_i / $b1" 3)")
+        b2ratios+=("$(calc "$ms_i / $b2" 3)")
+        echo "           smimetrust $(calc "$ms_i" 1) ms; openssl-cms-batch -j1 $(calc "$b1" 1) ms, -j2 $(calc "$b2" 1) ms: smimetrust / it ${b1ratios[-1]}x, ${b2ratios[-1]}x"
+    fi
+    if [ -n "$old_bin" ]; then
+        ow=$(pick old 2)
+        oc=$(pick old 4)
+        nc=$(pick paired 4)
+        owratios+=("$(calc "$ms_i / $ow" 3)")
+        ocratios+=("$(calc "$nc / $oc" 3)")
+        echo "           new $(calc "$ms_i" 1) ms (CPU $(calc "$nc" 1) ms), baseline $(calc "$ow" 1) ms (CPU $(calc "$oc" 1) ms): new / old wall ${owratios[-1]}x, CPU ${ocratios[-1]}x"
+    fi
 done
 paired=$(median "${ratios[@]}")
-paired_best=$(printf '%s\n' "${ratios[@]}" | sort -g | head -1)
+paired_best=$(best "${ratios[@]}")
 mpaired=$(median "${mratios[@]}")
-mpaired_best=$(printf '%s\n' "${mratios[@]}" | sort -g | head -1)
+mpaired_best=$(best "${mratios[@]}")
 echo "  paired wall/msg against the 1-verify floor: median ${paired}x, best ${paired_best}x (target <= 1.5x)"
 echo "  paired marginal wall/msg against the 1-verify floor: median ${mpaired}x, best ${mpaired_best}x (target <= 1.5x)"
+if [ -n "$batch" ]; then
+    b1med=$(median "${b1ratios[@]}")
+    b1best=$(best "${b1ratios[@]}")
+    b2med=$(median "${b2ratios[@]}")
+    b2best=$(best "${b2ratios[@]}")
+    echo "  paired wall, smimetrust / openssl-cms-batch -j1: median ${b1med}x, best ${b1best}x (below 1: smimetrust faster)"
+    echo "  paired wall, smimetrust / openssl-cms-batch -j2: median ${b2med}x, best ${b2best}x"
+else
+    echo "  (openssl-cms-batch skipped: $batch_note)"
+fi
+if [ -n "$old_bin" ]; then
+    owmed=$(median "${owratios[@]}")
+    ocmed=$(median "${ocratios[@]}")
+    echo "  paired new / old, $small messages: wall median ${owmed}x (rounds $(best "${owratios[@]}")..$(worst "${owratios[@]}")x),"
+    echo "   CPU median ${ocmed}x (rounds $(best "${ocratios[@]}")..$(worst "${ocratios[@]}")x) (below 1: the new binary faster; within 5%: <= 1.05x)"
+fi
 
 echo "== linearity: $small vs $large messages"
 lin=$(calc "$t2 / $t1" 2)
@@ -394,6 +546,16 @@ printf '  %-46s %-26s %s\n' "peak RSS $small / $large msgs" "$(calc "$rss1 / 102
 printf '  %-46s %-26s %s\n' "CPU/msg, --trust root.pem only" "$cpur_us us ($delta_r)" "~$cpu_us: $(mark "$cpur_us - $cpu_us < $rsa_us + 10")"
 printf '  %-46s %-26s %s\n' "$small msgs not in the page cache" "$tc ms (x$(calc "$tc / $t1" 2))" ""
 [ -n "$tj" ] && printf '  %-46s %-26s %s\n' "--jobs 1 / default, $small msgs" "x$(calc "$tj / $t1" 2) ($tj ms)" "~$cores"
+if [ -n "$batch" ]; then
+    printf '  %-46s %-26s %s\n' "smimetrust / openssl-cms-batch -j1, paired" "${b1med}x, best ${b1best}x" ""
+    printf '  %-46s %-26s %s\n' "smimetrust / openssl-cms-batch -j2, paired" "${b2med}x, best ${b2best}x" ""
+else
+    printf '  %-46s %-26s %s\n' "smimetrust / openssl-cms-batch" "skipped" "$batch_note"
+fi
+if [ -n "$old_bin" ]; then
+    printf '  %-46s %-26s %s\n' "new / old wall, $small msgs, paired (median)" "${owmed}x" "<= 1.05x: $(mark "$owmed <= 1.05")"
+    printf '  %-46s %-26s %s\n' "new / old CPU, $small msgs, paired (median)" "${ocmed}x" "<= 1.05x: $(mark "$ocmed <= 1.05")"
+fi
 echo "  (load average $(cut -d' ' -f1-3 /proc/loadavg) at the end: other work on the machine inflates wall times)"
 if [ "$fail" != 0 ]; then
     echo "bench/verify.sh: verification results are wrong or disagree (see above)" >&2
