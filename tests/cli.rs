@@ -43,15 +43,98 @@ mod diagnostics {
             .collect();
         let unique: BTreeSet<&str> = headings.iter().copied().collect();
         assert_eq!(unique.len(), headings.len(), "a code is documented twice");
-        let mut all: Vec<&str> = smimetrust_sst::Error::CODES.to_vec();
-        all.extend(smimetrust_store::Error::all_codes());
-        all.extend(smimetrust_store::Warning::CODES);
-        all.extend(smimetrust_audit::FINDING_CODES);
-        all.extend(smimetrust_sig::Weakness::CODES);
-        all.extend(smimetrust_path::Reason::CODES);
-        all.extend(smimetrust_exchange::CODES);
-        all.extend(smimetrust_smime::all_codes());
-        all.extend(CLI_CODES);
+        // Every code, by the enum that defines it. A code defined by two enums must mean the
+        // same in both (SHARED); within one enum each is unique.
+        fn strs<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
+            all.iter().map(|c| f(*c)).collect()
+        }
+        let by_enum: Vec<(&str, Vec<&str>)> = vec![
+            ("sst", smimetrust_sst::Error::CODES.to_vec()),
+            (
+                "x509",
+                strs(smimetrust_x509::ErrorCode::ALL, |c| c.as_str()),
+            ),
+            (
+                "store errors",
+                strs(smimetrust_store::InputCode::ALL, |c| c.as_str()),
+            ),
+            (
+                "store warnings",
+                strs(smimetrust_store::WarningCode::ALL, |c| c.as_str()),
+            ),
+            (
+                "sig reasons",
+                strs(smimetrust_sig::Reason::ALL, |c| c.as_str()),
+            ),
+            (
+                "sig warnings",
+                strs(smimetrust_sig::WarningCode::ALL, |c| c.as_str()),
+            ),
+            (
+                "path reasons",
+                smimetrust_path::Reason::ALL
+                    .iter()
+                    .filter(|r| !matches!(r, smimetrust_path::Reason::Signature(_)))
+                    .map(|r| r.as_str())
+                    .collect(),
+            ),
+            (
+                "audit",
+                strs(smimetrust_audit::FindingCode::ALL, |c| c.as_str()),
+            ),
+            (
+                "smime errors",
+                strs(smimetrust_smime::ErrorCode::ALL, |c| c.as_str()),
+            ),
+            (
+                "smime failures",
+                strs(smimetrust_smime::FailureCode::ALL, |c| c.as_str()),
+            ),
+            (
+                "smime warnings",
+                strs(smimetrust_smime::NoticeCode::ALL, |c| c.as_str()),
+            ),
+            ("smime io", vec![smimetrust_smime::Code::IoError.as_str()]),
+            (
+                "exchange",
+                strs(smimetrust_exchange::ErrorCode::ALL, |c| c.as_str()),
+            ),
+            ("cli", CLI_CODES.to_vec()),
+        ];
+        const SHARED: &[&str] = &[
+            // The audit's findings that are the validator's reasons or weaknesses.
+            "expired",
+            "not-yet-valid",
+            "unknown-critical-extension",
+            "weak-key",
+            // A failure with --require-email-match, a warning without.
+            "email-mismatch",
+            // The binary's and the batch's unreadable input.
+            "io-error",
+            // `sst remove` and the Exchange merge's removal.
+            "remove-not-found",
+            // The audit's finding and `sst list`'s warning.
+            "certificate-unparsed",
+        ];
+        let mut seen: std::collections::BTreeMap<&str, &str> = Default::default();
+        for (source, codes) in &by_enum {
+            let unique: BTreeSet<&str> = codes.iter().copied().collect();
+            assert_eq!(unique.len(), codes.len(), "{source} lists a code twice");
+            for code in codes {
+                assert!(
+                    code.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                    "{code} is not kebab-case"
+                );
+                if let Some(other) = seen.insert(code, source) {
+                    assert!(
+                        SHARED.contains(code),
+                        "{code} is defined by {other} and by {source}"
+                    );
+                }
+            }
+        }
+        let all: Vec<&str> = seen.keys().copied().collect();
         for code in &all {
             assert!(
                 unique.contains(code),

@@ -524,3 +524,71 @@ fn usage_and_input_errors() {
         .code(2);
     assert!(out.stderr.contains("error[usage]"), "{}", out.stderr);
 }
+
+/// `--shard K/N`: the N parts of a folder with files and an mbox are disjoint and their union is
+/// the unsharded output, each message once; a part beyond the number of messages is empty and
+/// exits 0; bad shards are usage errors.
+#[test]
+fn shards_partition_the_messages() {
+    let d = Dir::new();
+    let trust = repo().join("fixtures/smime/pki/trust.pem");
+    let messages = smime().join("messages");
+    let base = [
+        "verify",
+        s(&messages),
+        "--trust",
+        s(&trust),
+        "--at",
+        AT,
+        "--format",
+        "json",
+    ];
+    let whole = d.run(&base);
+    let mut all: Vec<String> = whole.stdout.lines().map(str::to_owned).collect();
+    assert!(all.len() > 20, "{}", whole.stdout);
+    assert!(
+        all.iter().any(|l| l.contains("\"index\":")),
+        "an mbox entry"
+    );
+    for n in [1, 2, 3, 7] {
+        let mut union = Vec::new();
+        for k in 1..=n {
+            let shard = format!("{k}/{n}");
+            let mut args = base.to_vec();
+            args.extend(["--shard", &shard]);
+            let part = d.run(&args);
+            assert_ne!(part.code, 2, "{shard}: {}", part.stderr);
+            let lines: Vec<String> = part.stdout.lines().map(str::to_owned).collect();
+            assert!(!lines.is_empty(), "{shard} is empty");
+            union.extend(lines);
+        }
+        assert_eq!(
+            union.len(),
+            all.len(),
+            "{n} parts: no message twice, none left out"
+        );
+        union.sort();
+        all.sort();
+        assert_eq!(union, all, "{n} parts");
+    }
+    // More parts than messages: the last parts are empty, and that is no error.
+    let one = smime().join("messages/rsa-sha256.detached.eml");
+    let out = d.run(&[
+        "verify",
+        s(&one),
+        "--trust",
+        s(&trust),
+        "--at",
+        AT,
+        "--format",
+        "json",
+        "--shard",
+        "2/2",
+    ]);
+    let out = out.code(0);
+    assert!(out.stdout.is_empty());
+    for bad in ["0/3", "4/3", "1/0", "x", "1-3"] {
+        let out = d.run(&["verify", s(&one), "--trust", s(&trust), "--shard", bad]);
+        assert_eq!(out.code, 2, "--shard {bad}: {}", out.stderr);
+    }
+}

@@ -42,9 +42,10 @@ impl Severity {
 
 /// One thing the audit found.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Finding {
-    /// Stable kebab-case code.
-    pub code: &'static str,
+    /// What was found.
+    pub code: FindingCode,
     /// How bad it is.
     pub severity: Severity,
     /// The certificate's SHA-1 (upper-case hex), when the finding is about one.
@@ -53,6 +54,19 @@ pub struct Finding {
     pub subject: Option<String>,
     /// What was found and what to do, lower case, no trailing period.
     pub message: String,
+}
+
+impl Finding {
+    /// A finding about the set, not one certificate.
+    pub fn new(code: FindingCode, severity: Severity, message: impl Into<String>) -> Finding {
+        Finding {
+            code,
+            severity,
+            sha1: None,
+            subject: None,
+            message: message.into(),
+        }
+    }
 }
 
 /// What to audit against.
@@ -122,6 +136,7 @@ pub struct Summary {
 
 /// The audit's result: findings in certificate order, then set-wide ones, and a summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Audit {
     /// What was found.
     pub findings: Vec<Finding>,
@@ -129,22 +144,40 @@ pub struct Audit {
     pub summary: Summary,
 }
 
-/// Every finding code, for documentation checks.
-pub const FINDING_CODES: &[&str] = &[
-    "certificate-unparsed",
-    "expired",
-    "expiring-soon",
-    "not-yet-valid",
-    "not-a-ca",
-    "chain-incomplete",
-    "duplicate-certificate",
-    "weak-signature",
-    "weak-key",
-    "eku-excludes-email",
-    "unknown-critical-extension",
-    "self-signature-invalid",
-    "no-certificates",
-];
+smimetrust_x509::code_enum! {
+    /// The code of a [`Finding`], documented in `docs/diagnostics.md`.
+    pub enum FindingCode {
+        /// The certificate does not parse as X.509.
+        CertificateUnparsed = "certificate-unparsed",
+        /// The certificate has expired.
+        Expired = "expired",
+        /// The certificate expires within the window.
+        ExpiringSoon = "expiring-soon",
+        /// The certificate is not valid yet.
+        NotYetValid = "not-yet-valid",
+        /// A certificate in a CA list is not a CA.
+        NotACa = "not-a-ca",
+        /// A certificate's issuer is not in the set.
+        ChainIncomplete = "chain-incomplete",
+        /// The same certificate twice.
+        DuplicateCertificate = "duplicate-certificate",
+        /// Signed with MD5 or SHA-1.
+        WeakSignature = "weak-signature",
+        /// An RSA or DSA key under 2048 bits.
+        WeakKey = "weak-key",
+        /// The extended key usage (or store restriction) excludes S/MIME.
+        EkuExcludesEmail = "eku-excludes-email",
+        /// A critical extension no validator here processes.
+        UnknownCriticalExtension = "unknown-critical-extension",
+        /// A self-signed certificate whose signature does not verify.
+        SelfSignatureInvalid = "self-signature-invalid",
+        /// The inputs hold no certificate.
+        NoCertificates = "no-certificates",
+        /// The store is larger than the limit of where it is going (reported by
+        /// `smimetrust-exchange`'s preflight, over Exchange Online's limit).
+        StoreTooLarge = "store-too-large",
+    }
+}
 
 const EMAIL_PROTECTION: &str = "1.3.6.1.5.5.7.3.4";
 const ANY_EKU: &str = "2.5.29.37.0";
@@ -156,7 +189,7 @@ struct Subject<'c> {
 }
 
 impl Subject<'_> {
-    fn finding(&self, code: &'static str, severity: Severity, message: String) -> Finding {
+    fn finding(&self, code: FindingCode, severity: Severity, message: String) -> Finding {
         Finding {
             code,
             severity,
@@ -184,7 +217,7 @@ pub fn audit(objects: &[Object], options: &AuditOptions<'_>) -> Audit {
         if let Some(&first) = seen.get(&cert.sha1()) {
             let subject = cert.info().map(|i| i.subject.clone());
             findings.push(Finding {
-                code: "duplicate-certificate",
+                code: FindingCode::DuplicateCertificate,
                 severity: Severity::Warning,
                 sha1: Some(cert.sha1_hex()),
                 subject,
@@ -200,7 +233,7 @@ pub fn audit(objects: &[Object], options: &AuditOptions<'_>) -> Audit {
     }
     if certs.is_empty() {
         findings.push(Finding {
-            code: "no-certificates",
+            code: FindingCode::NoCertificates,
             severity: Severity::Error,
             sha1: None,
             subject: None,
@@ -264,7 +297,7 @@ pub fn audit_loaded(loaded: &Loaded, options: &AuditOptions<'_>) -> Audit {
         .duplicates
         .iter()
         .map(|d| Finding {
-            code: "duplicate-certificate",
+            code: FindingCode::DuplicateCertificate,
             severity: Severity::Warning,
             sha1: Some(d.sha1.clone()),
             subject: subjects.get(&d.sha1).cloned().flatten(),
@@ -305,7 +338,7 @@ fn audit_one(
 ) {
     let (Some(info), Some(parsed)) = (s.cert.info(), s.cert.parsed()) else {
         findings.push(s.finding(
-            "certificate-unparsed",
+            FindingCode::CertificateUnparsed,
             Severity::Error,
             format!(
                 "does not parse as X.509 ({}); it cannot be validated",
@@ -330,7 +363,7 @@ fn audit_one(
     // Validity.
     if options.time > info.not_after {
         findings.push(s.finding(
-            "expired",
+            FindingCode::Expired,
             Severity::Error,
             format!(
                 "expired on {}; Exchange Online rejects the whole upload when any certificate has expired: remove it or replace it with its renewal",
@@ -340,7 +373,7 @@ fn audit_one(
     } else if options.time + options.expiring_within > info.not_after {
         let days = (info.not_after - options.time).whole_days();
         findings.push(s.finding(
-            "expiring-soon",
+            FindingCode::ExpiringSoon,
             Severity::Warning,
             format!(
                 "expires on {} (in {days} day{}); once it has expired every upload of this set fails: plan its renewal",
@@ -351,7 +384,7 @@ fn audit_one(
     }
     if options.time < info.not_before {
         findings.push(s.finding(
-            "not-yet-valid",
+            FindingCode::NotYetValid,
             Severity::Warning,
             format!(
                 "not valid before {}; signatures under it fail until then",
@@ -363,7 +396,7 @@ fn audit_one(
     // Role.
     if !info.is_ca && !root {
         findings.push(s.finding(
-            "not-a-ca",
+            FindingCode::NotACa,
             Severity::Warning,
             if info.has_basic_constraints {
                 "is not a CA (basicConstraints cA is false): it cannot anchor or issue S/MIME certificates; a trust list needs the issuing CAs, not user certificates".into()
@@ -397,7 +430,7 @@ fn audit_one(
         });
         if !found {
             findings.push(s.finding(
-                "chain-incomplete",
+                FindingCode::ChainIncomplete,
                 Severity::Warning,
                 format!(
                     "its issuer ({}) is not in the set; add the issuing CA so that the chain ends at a root the set trusts",
@@ -411,7 +444,7 @@ fn audit_one(
     let sig = info.signature_algorithm.to_ascii_lowercase();
     if sig.contains("md5") || sig.contains("md2") {
         findings.push(s.finding(
-            "weak-signature",
+            FindingCode::WeakSignature,
             Severity::Error,
             format!(
                 "is signed with {}, which is broken; replace it",
@@ -425,7 +458,7 @@ fn audit_one(
             Severity::Warning
         };
         findings.push(s.finding(
-            "weak-signature",
+            FindingCode::WeakSignature,
             severity,
             format!(
                 "is signed with {} (SHA-1){}",
@@ -445,7 +478,7 @@ fn audit_one(
     {
         if bits < 1024 {
             findings.push(s.finding(
-                "weak-key",
+                FindingCode::WeakKey,
                 Severity::Error,
                 format!(
                     "has a {bits}-bit {} key, which is breakable; replace it",
@@ -459,7 +492,7 @@ fn audit_one(
                 Severity::Warning
             };
             findings.push(s.finding(
-                "weak-key",
+                FindingCode::WeakKey,
                 severity,
                 format!(
                     "has a {bits}-bit {} key; 2048 bits is the minimum today",
@@ -475,7 +508,7 @@ fn audit_one(
         && !email_ok(oids)
     {
         findings.push(s.finding(
-            "eku-excludes-email",
+            FindingCode::EkuExcludesEmail,
             Severity::Warning,
             "the store's EKU restriction (property 9) does not include emailProtection, so Windows will not trust it for S/MIME; remove the restriction or add the purpose".into(),
         ));
@@ -486,7 +519,7 @@ fn audit_one(
             .any(|o| *o == rfc5280::ID_KP_EMAIL_PROTECTION || *o == rfc5280::ANY_EXTENDED_KEY_USAGE)
     {
         findings.push(s.finding(
-            "eku-excludes-email",
+            FindingCode::EkuExcludesEmail,
             Severity::Warning,
             "its extended key usage extension does not include emailProtection, so S/MIME certificates under it do not validate".into(),
         ));
@@ -499,7 +532,7 @@ fn audit_one(
             if !smimetrust_path::KNOWN_EXTENSIONS.contains(&ext.extn_id) {
                 let oid = ext.extn_id.to_string();
                 findings.push(s.finding(
-                    "unknown-critical-extension",
+                    FindingCode::UnknownCriticalExtension,
                     Severity::Error,
                     format!("has a critical extension {oid} that validators do not understand, so every chain through it fails"),
                 ));
@@ -530,7 +563,7 @@ fn audit_one(
             )
         {
             findings.push(s.finding(
-                "self-signature-invalid",
+                FindingCode::SelfSignatureInvalid,
                 Severity::Error,
                 format!(
                     "its self-signature does not verify ({}); the certificate is damaged or forged",

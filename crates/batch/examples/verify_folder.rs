@@ -32,7 +32,7 @@ fn run() -> Result<bool, String> {
     let mut all_valid = true;
     // Each message is formatted on the thread that verified it; lines arrive in input order.
     let line = |m: Message| {
-        let code = m.report.code.unwrap_or("");
+        let code = m.report.code.map_or("", |c| c.as_str());
         (
             m.report.status.is_valid(),
             format!("{:<11} {} {code}", m.report.status.as_str(), m.file),

@@ -13,7 +13,7 @@ use smimetrust_store::{Loaded, ObjectKind, Trust};
 use smimetrust_x509::Certificate;
 
 use crate::args::{ChainVerifyArgs, Format, ProfileArg, Purpose, RevocationMode, ValidationArgs};
-use crate::error::{CliError, Result};
+use crate::error::{CliError, Code, Result};
 use crate::render;
 
 const ANY_POLICY: &str = "2.5.29.32.0";
@@ -39,7 +39,7 @@ fn policies(args: &[String]) -> Result<Vec<ObjectIdentifier>> {
             };
             ObjectIdentifier::new(dotted).map_err(|_| {
                 CliError::new(
-                    "usage",
+                    Code::Usage,
                     format!("--policy {p:?}: not a dotted OID or anyPolicy"),
                 )
             })
@@ -85,7 +85,7 @@ pub fn load_trust(args: &ValidationArgs) -> Result<Trust> {
     let trust = Trust::new(&trust, &intermediates, &crls);
     if trust.anchors.is_empty() {
         return Err(CliError::new(
-            "usage",
+            Code::Usage,
             "--trust: no trust anchor certificates given",
         ));
     }
@@ -131,7 +131,7 @@ pub fn verify(args: &ChainVerifyArgs) -> Result<u8> {
         .as_deref()
         .map(|s| {
             s.parse::<IpAddr>()
-                .map_err(|_| CliError::new("usage", format!("--ip {s:?}: not an IP address")))
+                .map_err(|_| CliError::new(Code::Usage, format!("--ip {s:?}: not an IP address")))
         })
         .transpose()?;
     let mut options = options(&args.validation, time, ProfileArg::Rfc5280)?;
@@ -194,7 +194,7 @@ pub fn verify(args: &ChainVerifyArgs) -> Result<u8> {
                     file: o.source.name.clone(),
                     sha1,
                     status: "invalid",
-                    code: Some(invalid.reason.code()),
+                    code: Some(invalid.reason.as_str()),
                     message: Some(invalid.to_string()),
                     path: Vec::new(),
                     warnings: Vec::new(),

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::args::{CheckArgs, Format};
-use crate::error::{CliError, Result};
+use crate::error::{CliError, Code, Result};
 use crate::render;
 
 /// Parses `--at` (RFC 3339); without it, now.
@@ -21,7 +21,7 @@ pub fn parse_time(at: Option<&str>) -> Result<OffsetDateTime> {
             .unwrap_or_else(|_| OffsetDateTime::now_utc())),
         Some(s) => OffsetDateTime::parse(s, &Rfc3339).map_err(|e| {
             CliError::new(
-                "usage",
+                Code::Usage,
                 format!("--at {s:?}: not an RFC 3339 time such as 2026-01-31T00:00:00Z ({e})"),
             )
         }),
@@ -31,12 +31,12 @@ pub fn parse_time(at: Option<&str>) -> Result<OffsetDateTime> {
 pub fn parse_window(s: &str) -> Result<time::Duration> {
     let d = humantime::parse_duration(s).map_err(|e| {
         CliError::new(
-            "usage",
+            Code::Usage,
             format!("--expiring-within {s:?}: not a duration such as 30d or 8weeks ({e})"),
         )
     })?;
     time::Duration::try_from(d)
-        .map_err(|_| CliError::new("usage", format!("--expiring-within {s:?}: too long")))
+        .map_err(|_| CliError::new(Code::Usage, format!("--expiring-within {s:?}: too long")))
 }
 
 #[derive(Serialize)]

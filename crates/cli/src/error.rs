@@ -4,6 +4,47 @@ use std::fmt;
 use std::io;
 use std::path::Path;
 
+smimetrust_x509::code_enum! {
+    /// The codes the binary itself reports (errors and warnings), each documented in
+    /// `docs/diagnostics.md`; the libraries' codes pass through as they are.
+    pub enum Code {
+        /// Arguments that do not make sense together, or a value that does not parse.
+        Usage = "usage",
+        /// A file that cannot be read or written.
+        IoError = "io-error",
+        /// The output file exists (without `--force`).
+        OutputExists = "output-exists",
+        /// The output would overwrite an input.
+        OutputIsInput = "output-is-input",
+        /// `--name` names a thumbprint that is in no input.
+        NameUnknownSha1 = "name-unknown-sha1",
+        /// `sst remove` names a thumbprint that is not in the store.
+        RemoveNotFound = "remove-not-found",
+        /// Converting to a format without properties dropped them.
+        PropertiesDropped = "properties-dropped",
+        /// Converting to PEM or PKCS#7 dropped a CTL.
+        CtlDropped = "ctl-dropped",
+        /// A duplicate certificate was dropped.
+        DuplicateDropped = "duplicate-dropped",
+        /// A store holds the same element twice.
+        DuplicateElement = "duplicate-element",
+        /// A certificate the strict parser rejects.
+        CertificateUnparsed = "certificate-unparsed",
+        /// A certificate that is not canonical DER.
+        CertificateNotDer = "certificate-not-der",
+        /// The SHA-1 property does not match the element.
+        Sha1PropertyMismatch = "sha1-property-mismatch",
+        /// No messages in the paths given.
+        NoMessages = "no-messages",
+    }
+}
+
+impl From<Code> for &'static str {
+    fn from(code: Code) -> &'static str {
+        code.as_str()
+    }
+}
+
 /// A user-visible failure. Rendered as `error[CODE]: MESSAGE`.
 #[derive(Debug)]
 pub struct CliError {
@@ -18,9 +59,9 @@ pub struct CliError {
 
 impl CliError {
     /// A usage, input or I/O error (exit status 2).
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: impl Into<&'static str>, message: impl Into<String>) -> Self {
         CliError {
-            code,
+            code: code.into(),
             message: message.into(),
             exit: 2,
             broken_pipe: false,
@@ -31,7 +72,7 @@ impl CliError {
     pub fn io(path: &Path, what: &str, err: io::Error) -> Self {
         CliError {
             broken_pipe: err.kind() == io::ErrorKind::BrokenPipe,
-            ..CliError::new("io-error", format!("{}: {what}: {err}", path.display()))
+            ..CliError::new(Code::IoError, format!("{}: {what}: {err}", path.display()))
         }
     }
 
@@ -42,7 +83,7 @@ impl CliError {
 
     /// A library error from reading `input`.
     pub fn chain(err: smimetrust_store::Error) -> Self {
-        CliError::new(err.code(), err.to_string())
+        CliError::new(err.code().as_str(), err.to_string())
     }
 
     /// An SST codec error for `input`.

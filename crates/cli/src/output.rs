@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use smimetrust_store::Input;
 
-use crate::error::{CliError, Result};
+use crate::error::{CliError, Code, Result};
 
 /// `-` means standard input or output.
 pub fn is_dash(path: &Path) -> bool {
@@ -78,7 +78,7 @@ pub fn check_not_input(output: &Path, inputs: &[&Path]) -> Result<()> {
     for input in inputs.iter().filter(|p| !is_dash(p)) {
         if resolved(input).is_some_and(|inp| inp == out) {
             return Err(CliError::new(
-                "output-is-input",
+                Code::OutputIsInput,
                 format!(
                     "{}: the output is also an input; write to another file",
                     output.display()
@@ -133,7 +133,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
 
 fn exists(path: &Path) -> CliError {
     CliError::new(
-        "output-exists",
+        Code::OutputExists,
         format!(
             "{}: already exists; pass --force to replace it",
             path.display()

@@ -9,7 +9,7 @@ use smimetrust_store::{Object, ObjectKind};
 use smimetrust_x509::Certificate;
 use time::format_description::well_known::Rfc3339;
 
-use crate::error::{CliError, Result};
+use crate::error::{CliError, Code, Result};
 
 /// Upper-case hex without separators, as Windows shows thumbprints.
 pub fn hex(bytes: &[u8]) -> String {
@@ -33,7 +33,7 @@ pub fn parse_sha1(arg: &str) -> Result<String> {
         Ok(s)
     } else {
         Err(CliError::new(
-            "usage",
+            Code::Usage,
             format!("{arg:?} is not a SHA-1 thumbprint (40 hexadecimal digits)"),
         ))
     }
@@ -113,7 +113,7 @@ pub fn entries(objects: &[Object]) -> Vec<Entry> {
             Some(first) => e.warnings.insert(
                 0,
                 Warning {
-                    code: "duplicate-element",
+                    code: Code::DuplicateElement.as_str(),
                     message: format!("same bytes as element {first}"),
                 },
             ),
@@ -154,7 +154,7 @@ fn entry(index: usize, o: &Object) -> Entry {
         && p.data != sha1
     {
         warnings.push(Warning {
-            code: "sha1-property-mismatch",
+            code: Code::Sha1PropertyMismatch.as_str(),
             message: format!(
                 "the SHA-1 property holds {} but the data hashes to {}",
                 hex(&p.data),
@@ -165,14 +165,14 @@ fn entry(index: usize, o: &Object) -> Entry {
     let info = if o.kind == ObjectKind::Certificate {
         if let Some(reason) = cert.parse_error() {
             warnings.push(Warning {
-                code: "certificate-unparsed",
+                code: Code::CertificateUnparsed.as_str(),
                 message: format!(
                     "this certificate does not parse as X.509 ({reason}); it is kept byte for byte"
                 ),
             });
         } else if cert.is_canonical_der() == Some(false) {
             warnings.push(Warning {
-                code: "certificate-not-der",
+                code: Code::CertificateNotDer.as_str(),
                 message: "this certificate is not in canonical DER (strict parsers such as pyca/cryptography reject it, Windows accepts it); it is kept byte for byte".into(),
             });
         }
@@ -316,7 +316,7 @@ pub fn json_findings(findings: &[smimetrust_audit::Finding]) -> Vec<JsonFinding<
     findings
         .iter()
         .map(|f| JsonFinding {
-            code: f.code,
+            code: f.code.as_str(),
             severity: f.severity.as_str(),
             sha1: f.sha1.as_deref(),
             subject: f.subject.as_deref(),

@@ -155,9 +155,10 @@ fn create(
     let listed: Vec<Object> = elements
         .iter()
         .zip(&loaded.objects)
-        .map(|(e, o)| Object {
-            properties: e.properties.clone(),
-            ..o.clone()
+        .map(|(e, o)| {
+            let mut o = o.clone();
+            o.properties.clone_from(&e.properties);
+            o
         })
         .collect();
     let format_out = target_format(out, to);

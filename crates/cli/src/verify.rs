@@ -10,7 +10,7 @@ use smimetrust_smime::{Options, Status, Verifier};
 
 use crate::args::{Format, ProfileArg, VerifyArgs};
 use crate::chain::{load_trust, options};
-use crate::error::{CliError, Result};
+use crate::error::{CliError, Code, Result};
 use crate::render;
 
 /// One message's line, rendered on the thread that verified it (the main thread only counts
@@ -116,7 +116,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
         other => (crate::check::parse_time(other)?, false),
     };
     if args.jobs == Some(0) {
-        return Err(CliError::new("usage", "--jobs 0: give at least 1"));
+        return Err(CliError::new(Code::Usage, "--jobs 0: give at least 1"));
     }
     let chain_options = options(&args.validation, time, ProfileArg::Compat)?;
     let mut batch_options = smimetrust_batch::Options::default();
@@ -142,7 +142,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build()
-                .map_err(|e| CliError::new("usage", format!("--jobs {n}: {e}")))?,
+                .map_err(|e| CliError::new(Code::Usage, format!("--jobs {n}: {e}")))?,
         ),
         None => None,
     };
@@ -173,7 +173,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
         smimetrust_batch::Error::Io { file, source } => {
             CliError::io(std::path::Path::new(&file), "cannot read", source)
         }
-        other => CliError::new("io-error", other.to_string()),
+        other => CliError::new(Code::IoError, other.to_string()),
     })?;
     // The pool's threads start now, while the trust material loads.
     if pool.is_none() {
@@ -234,7 +234,7 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
     }
     if summary.seen == 0 {
         return Err(CliError::new(
-            "no-messages",
+            Code::NoMessages,
             "no messages found in the paths given (folders are searched for .eml, .p7m, .p7s, .msg, .mbox and extension-less message files)",
         ));
     }

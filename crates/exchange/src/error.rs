@@ -51,24 +51,32 @@ pub enum Error {
     Sst(#[from] smimetrust_sst::Error),
 }
 
-impl Error {
-    /// Every code [`Error::code`] returns, besides the store codec's (for [`Error::Sst`]).
-    pub const CODES: &'static [&'static str] = &[
-        "current-unrecognized",
-        "current-bad-decimal",
-        "current-bad-base64",
-        "current-not-sst",
-        "remove-not-found",
-    ];
+smimetrust_x509::code_enum! {
+    /// The codes of this crate's own errors.
+    pub enum ErrorCode {
+        /// The saved current value is none of the forms read.
+        CurrentUnrecognized = "current-unrecognized",
+        /// The saved value's decimal bytes do not parse.
+        CurrentBadDecimal = "current-bad-decimal",
+        /// The saved value's base64 does not decode.
+        CurrentBadBase64 = "current-bad-base64",
+        /// The saved value is not a serialized store.
+        CurrentNotSst = "current-not-sst",
+        /// A certificate asked to be removed is nowhere.
+        RemoveNotFound = "remove-not-found",
+    }
+}
 
-    /// The stable kebab-case code, documented in `docs/diagnostics.md`.
+impl Error {
+    /// The stable kebab-case code, documented in `docs/diagnostics.md` (for [`Error::Sst`],
+    /// the store codec's).
     pub fn code(&self) -> &'static str {
         match self {
-            Error::CurrentUnrecognized => "current-unrecognized",
-            Error::CurrentBadDecimal { .. } => "current-bad-decimal",
-            Error::CurrentBadBase64 { .. } => "current-bad-base64",
-            Error::CurrentNotSst { .. } => "current-not-sst",
-            Error::RemoveNotFound { .. } => "remove-not-found",
+            Error::CurrentUnrecognized => ErrorCode::CurrentUnrecognized.as_str(),
+            Error::CurrentBadDecimal { .. } => ErrorCode::CurrentBadDecimal.as_str(),
+            Error::CurrentBadBase64 { .. } => ErrorCode::CurrentBadBase64.as_str(),
+            Error::CurrentNotSst { .. } => ErrorCode::CurrentNotSst.as_str(),
+            Error::RemoveNotFound { .. } => ErrorCode::RemoveNotFound.as_str(),
             Error::Sst(e) => e.code(),
         }
     }

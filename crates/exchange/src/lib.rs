@@ -20,12 +20,12 @@ mod plan;
 pub mod script;
 
 pub use current::{Current, Encoding, parse_current};
-pub use error::Error;
+pub use error::{Error, ErrorCode};
 pub use plan::{
     CertificateLine, Diff, Prepared, Refusal, Request, certificate_lines, diff, merge, prepare,
 };
 
-use smimetrust_audit::{self as audit, AuditOptions, Finding, Severity};
+use smimetrust_audit::{self as audit, AuditOptions, Finding, FindingCode, Severity};
 use smimetrust_sst::Store;
 use smimetrust_store::Object;
 use time::{Duration, OffsetDateTime};
@@ -33,17 +33,6 @@ use time::{Duration, OffsetDateTime};
 /// The size limit seen in Exchange's `Set-SmimeConfig` code (not in Microsoft's documentation,
 /// hence a default that callers can change).
 pub const DEFAULT_MAX_BYTES: usize = 70_000;
-
-/// Every code this crate reports: what [`preflight`] adds to the audit's findings, and those of
-/// [`Error`].
-pub const CODES: &[&str] = &[
-    "store-too-large",
-    "current-unrecognized",
-    "current-bad-decimal",
-    "current-bad-base64",
-    "current-not-sst",
-    "remove-not-found",
-];
 
 /// What to check against.
 #[derive(Debug, Clone, Copy)]
@@ -141,15 +130,13 @@ fn too_large(store: &Store, len: usize, max: usize) -> Finding {
         .take(3)
         .map(|(n, sha1, subject)| format!("{subject} ({sha1}, {n} bytes)"))
         .collect();
-    Finding {
-        code: "store-too-large",
-        severity: Severity::Error,
-        sha1: None,
-        subject: None,
-        message: format!(
+    Finding::new(
+        FindingCode::StoreTooLarge,
+        Severity::Error,
+        format!(
             "the store is {len} bytes, {} over Exchange's limit of {max}: upload only the CAs that issue your users' S/MIME certificates and their roots, not a whole root store; the largest elements are {}",
             len - max,
             largest.join(", ")
         ),
-    }
+    )
 }

@@ -17,7 +17,7 @@ fn codes(store: &Store, options: &Options) -> Vec<(&'static str, Severity, Optio
     preflight(store, &bytes, options)
         .findings
         .into_iter()
-        .map(|f| (f.code, f.severity, f.sha1))
+        .map(|f| (f.code.as_str(), f.severity, f.sha1))
         .collect()
 }
 

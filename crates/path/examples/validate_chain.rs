@@ -61,7 +61,7 @@ fn run() -> Result<bool, String> {
             Ok(true)
         }
         Err(invalid) => {
-            println!("invalid[{}]: {invalid}", invalid.reason.code());
+            println!("invalid[{}]: {invalid}", invalid.reason.as_str());
             Ok(false)
         }
     }

@@ -84,7 +84,7 @@ use x509_cert::ext::pkix::NameConstraints;
 
 /// The types this crate's API takes, re-exported so that a caller adds no dependency.
 pub use const_oid::ObjectIdentifier;
-pub use smimetrust_sig::{AlgorithmPolicy, SignatureVerifier, Weakness};
+pub use smimetrust_sig::{AlgorithmPolicy, SignatureVerifier, WarningCode, Weakness};
 pub use smimetrust_x509::Certificate;
 pub use time::OffsetDateTime;
 
@@ -322,15 +322,17 @@ impl Options {
 
 /// Something worth knowing about a path that validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PathWarning {
-    /// A stable code (`weak-sha1`, `weak-key`; see [`Weakness::CODES`]).
-    pub code: &'static str,
+    /// `weak-sha1` or `weak-key`.
+    pub code: smimetrust_sig::WarningCode,
     /// What, naming the certificate.
     pub message: String,
 }
 
 /// A path that validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct VerifiedPath {
     /// The certificates, leaf first, trust anchor last.
     pub path: Vec<CertRef>,
@@ -795,7 +797,7 @@ impl<'a> Validator<'a> {
     ) -> Result<Vec<Weakness>, Invalid> {
         if signed.unused_bits != 0 {
             return Err(Invalid {
-                reason: Reason::BadSignature,
+                reason: Reason::Signature(smimetrust_sig::Reason::BadSignature),
                 certificate: None,
                 detail: "the signature bit string has unused bits".to_owned(),
             });
@@ -806,7 +808,7 @@ impl<'a> Validator<'a> {
             Some(params) if signer.needs_inherited_params() => {
                 rebuilt = view::dsa_spki_with_params(params, signer.key_bits).ok_or_else(|| {
                     invalid(
-                        Reason::BadPublicKey,
+                        Reason::Signature(smimetrust_sig::Reason::BadPublicKey),
                         signer,
                         "dsa parameters cannot be inherited",
                     )

@@ -2,12 +2,13 @@
 //! stable code and a sentence that says what to do.
 //!
 //! Sections are owned by modules: add variants only inside the section of the module that
-//! returns them, and keep `code()`, `advice()`, `rank()` and `CODES` in step (a unit test checks).
+//! returns them, and keep `as_str()`, `advice()`, `rank()` and `ALL` in step (a unit test checks).
 
 use std::fmt;
 
 /// A certificate named in a validation failure.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CertRef {
     /// SHA-1 thumbprint, upper-case hex.
     pub sha1: String,
@@ -22,21 +23,15 @@ impl fmt::Display for CertRef {
 }
 
 /// Why something does not validate.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Reason {
-    // ---- signatures (crate smimetrust-sig, see `From<smimetrust_sig::Error>`) ----
-    /// The signature does not verify with the issuer's key.
-    BadSignature,
-    /// The signature or key algorithm is not supported (the dotted OID is in the detail).
-    UnsupportedAlgorithm,
-    /// The algorithm or key size is rejected by the algorithm policy (MD2/MD5, RSA < 1024; in
-    /// strict mode also SHA-1 and RSA < 2048).
-    WeakAlgorithm,
-    /// The public key does not decode, or does not fit the signature algorithm.
-    BadPublicKey,
+    // ---- signatures (crate smimetrust-sig) ----
+    /// A signature (of a certificate or CRL) the provider did not accept: `bad-signature`,
+    /// `unsupported-algorithm`, `weak-algorithm` or `bad-public-key`.
+    Signature(smimetrust_sig::Reason),
 
-    // ---- path validation (module `path`) ----
+    // ---- path validation ----
     /// The certificate does not parse as X.509.
     Malformed,
     /// The validation time is after notAfter.
@@ -75,13 +70,35 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in documentation order.
+    pub const ALL: &'static [Reason] = &[
+        Reason::Signature(smimetrust_sig::Reason::BadSignature),
+        Reason::Signature(smimetrust_sig::Reason::UnsupportedAlgorithm),
+        Reason::Signature(smimetrust_sig::Reason::WeakAlgorithm),
+        Reason::Signature(smimetrust_sig::Reason::BadPublicKey),
+        Reason::Malformed,
+        Reason::Expired,
+        Reason::NotYetValid,
+        Reason::UnknownIssuer,
+        Reason::NotCa,
+        Reason::PathLenExceeded,
+        Reason::IssuerKeyUsage,
+        Reason::KeyUsage,
+        Reason::ExtendedKeyUsage,
+        Reason::AnchorRestricted,
+        Reason::NameConstraints,
+        Reason::Policy,
+        Reason::UnknownCriticalExtension,
+        Reason::Revoked,
+        Reason::RevocationUnknown,
+        Reason::NameMismatch,
+        Reason::BudgetExceeded,
+    ];
+
     /// The stable kebab-case code.
-    pub fn code(&self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
-            Reason::BadSignature => "bad-signature",
-            Reason::UnsupportedAlgorithm => "unsupported-algorithm",
-            Reason::WeakAlgorithm => "weak-algorithm",
-            Reason::BadPublicKey => "bad-public-key",
+            Reason::Signature(r) => r.as_str(),
             Reason::Malformed => "certificate-malformed",
             Reason::Expired => "expired",
             Reason::NotYetValid => "not-yet-valid",
@@ -103,18 +120,18 @@ impl Reason {
     }
 
     /// One sentence telling the user what to do.
-    pub fn advice(&self) -> &'static str {
+    pub fn advice(self) -> &'static str {
         match self {
-            Reason::BadSignature => {
+            Reason::Signature(smimetrust_sig::Reason::BadSignature) => {
                 "the certificate was altered or was not issued by this issuer; get it again from its CA"
             }
-            Reason::UnsupportedAlgorithm => {
+            Reason::Signature(smimetrust_sig::Reason::UnsupportedAlgorithm) => {
                 "the algorithm is not supported; ask the CA for a certificate signed with RSA, ECDSA or Ed25519 and SHA-2"
             }
-            Reason::WeakAlgorithm => {
+            Reason::Signature(smimetrust_sig::Reason::WeakAlgorithm) => {
                 "the algorithm or key is too weak for the policy in force; reissue with SHA-256 and RSA-2048 or better"
             }
-            Reason::BadPublicKey => {
+            Reason::Signature(_) => {
                 "the issuer's public key is malformed or does not match the signature algorithm"
             }
             Reason::Malformed => "the certificate does not parse; get a correct copy from its CA",
@@ -166,15 +183,15 @@ impl Reason {
     /// How specific this failure is, for choosing one reason when every candidate path fails
     /// (higher wins): a path that got as far as a revocation or policy check says more than one
     /// that found no issuer.
-    pub fn rank(&self) -> u8 {
+    pub fn rank(self) -> u8 {
         match self {
             Reason::BudgetExceeded => 0,
             Reason::UnknownIssuer => 1,
             Reason::Malformed => 2,
-            Reason::UnsupportedAlgorithm | Reason::BadPublicKey => 3,
-            Reason::BadSignature => 4,
+            Reason::Signature(smimetrust_sig::Reason::BadSignature) => 4,
+            Reason::Signature(smimetrust_sig::Reason::WeakAlgorithm) => 6,
+            Reason::Signature(_) => 3,
             Reason::NotCa | Reason::IssuerKeyUsage | Reason::PathLenExceeded => 5,
-            Reason::WeakAlgorithm => 6,
             Reason::Expired | Reason::NotYetValid => 7,
             Reason::UnknownCriticalExtension => 8,
             Reason::NameConstraints | Reason::Policy | Reason::AnchorRestricted => 9,
@@ -183,35 +200,23 @@ impl Reason {
             Reason::Revoked => 12,
         }
     }
+}
 
-    /// Every code, for documentation checks.
-    pub const CODES: &'static [&'static str] = &[
-        "bad-signature",
-        "unsupported-algorithm",
-        "weak-algorithm",
-        "bad-public-key",
-        "certificate-malformed",
-        "expired",
-        "not-yet-valid",
-        "unknown-issuer",
-        "issuer-not-ca",
-        "path-length-exceeded",
-        "issuer-key-usage",
-        "key-usage",
-        "extended-key-usage",
-        "anchor-restricted",
-        "name-constraints",
-        "policy",
-        "unknown-critical-extension",
-        "revoked",
-        "revocation-unknown",
-        "name-mismatch",
-        "budget-exceeded",
-    ];
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Reason {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// A validation failure: why, which certificate, and the particulars.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Invalid {
     /// Why.
     pub reason: Reason,
@@ -238,13 +243,7 @@ impl std::error::Error for Invalid {}
 
 impl From<smimetrust_sig::Reason> for Reason {
     fn from(r: smimetrust_sig::Reason) -> Reason {
-        match r {
-            smimetrust_sig::Reason::BadSignature => Reason::BadSignature,
-            smimetrust_sig::Reason::UnsupportedAlgorithm => Reason::UnsupportedAlgorithm,
-            smimetrust_sig::Reason::WeakAlgorithm => Reason::WeakAlgorithm,
-            // Reasons the signature crate adds later are about the key or algorithm.
-            _ => Reason::BadPublicKey,
-        }
+        Reason::Signature(r)
     }
 }
 
@@ -264,35 +263,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_unique_and_listed() {
-        let all = [
-            Reason::BadSignature,
-            Reason::UnsupportedAlgorithm,
-            Reason::WeakAlgorithm,
-            Reason::BadPublicKey,
-            Reason::Malformed,
-            Reason::Expired,
-            Reason::NotYetValid,
-            Reason::UnknownIssuer,
-            Reason::NotCa,
-            Reason::PathLenExceeded,
-            Reason::IssuerKeyUsage,
-            Reason::KeyUsage,
-            Reason::ExtendedKeyUsage,
-            Reason::AnchorRestricted,
-            Reason::NameConstraints,
-            Reason::Policy,
-            Reason::UnknownCriticalExtension,
-            Reason::Revoked,
-            Reason::RevocationUnknown,
-            Reason::NameMismatch,
-            Reason::BudgetExceeded,
-        ];
-        let codes: Vec<&str> = all.iter().map(Reason::code).collect();
-        assert_eq!(codes, Reason::CODES);
+    fn codes_are_unique_kebab_case_and_every_reason_is_listed() {
+        let codes: Vec<&str> = Reason::ALL.iter().map(|r| r.as_str()).collect();
         let mut sorted = codes.clone();
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), codes.len());
+        for r in Reason::ALL {
+            assert!(!r.advice().is_empty());
+            assert!(
+                r.as_str()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-')
+            );
+        }
+        for r in smimetrust_sig::Reason::ALL {
+            assert!(Reason::ALL.contains(&Reason::from(*r)));
+        }
     }
 }

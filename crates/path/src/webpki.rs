@@ -99,7 +99,7 @@ fn check_key(cert: &View<'_>) -> Result<(), Invalid> {
             let bits = key.bits.unwrap_or(0);
             if bits < 2048 {
                 return Err(invalid(
-                    Reason::WeakAlgorithm,
+                    Reason::Signature(smimetrust_sig::Reason::WeakAlgorithm),
                     cert,
                     format!(
                         "rsa key of {bits} bits (the ca/b forum baseline requirements need 2048; br 6.1.5)"
@@ -108,7 +108,7 @@ fn check_key(cert: &View<'_>) -> Result<(), Invalid> {
             }
             if bits % 8 != 0 {
                 return Err(invalid(
-                    Reason::WeakAlgorithm,
+                    Reason::Signature(smimetrust_sig::Reason::WeakAlgorithm),
                     cert,
                     format!("rsa key of {bits} bits, not a multiple of 8 (br 6.1.5)"),
                 ));
@@ -117,7 +117,7 @@ fn check_key(cert: &View<'_>) -> Result<(), Invalid> {
         }
         "EC P-256" | "EC P-384" | "EC P-521" => Ok(()),
         other => Err(invalid(
-            Reason::UnsupportedAlgorithm,
+            Reason::Signature(smimetrust_sig::Reason::UnsupportedAlgorithm),
             cert,
             format!(
                 "{other} keys are not allowed by the ca/b forum baseline requirements (br 6.1.5, 7.1.3.1)"
@@ -141,7 +141,7 @@ fn check_signature_algorithm(cert: &View<'_>) -> Result<(), Invalid> {
         return Ok(());
     }
     Err(invalid(
-        Reason::UnsupportedAlgorithm,
+        Reason::Signature(smimetrust_sig::Reason::UnsupportedAlgorithm),
         cert,
         format!(
             "signature algorithm {} is not allowed by the ca/b forum baseline requirements (br 7.1.3.2)",

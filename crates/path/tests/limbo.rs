@@ -134,7 +134,7 @@ fn run(case: &Value) -> Outcome {
         (Ok(_), true) => Outcome::Agree,
         (Err(_), false) => Outcome::Agree,
         (Ok(_), false) => Outcome::Diverge("SUCCESS".into()),
-        (Err(e), true) => Outcome::Diverge(format!("FAILURE {}", e.reason.code())),
+        (Err(e), true) => Outcome::Diverge(format!("FAILURE {}", e.reason.as_str())),
     }
 }
 

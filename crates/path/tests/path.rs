@@ -262,19 +262,12 @@ fn anchor_restricted_to_server_auth() {
 #[test]
 fn anchor_from_store_object_reads_property_9() {
     let data = smimetrust_sst::prop::encode_oids(&[SERVER_AUTH]).unwrap();
-    let object = Object {
-        kind: ObjectKind::Certificate,
-        der: root().into_der(),
-        properties: vec![smimetrust_sst::Property::new(
-            smimetrust_sst::prop::ENHKEY_USAGE,
-            data,
-        )],
-        source: Source {
-            name: "root.sst".into(),
-            index: 0,
-            format: smimetrust_store::InputFormat::Sst,
-        },
-    };
+    let source = Source::new("root.sst", 0, smimetrust_store::InputFormat::Sst);
+    let mut object = Object::new(ObjectKind::Certificate, root().into_der(), source);
+    object.properties = vec![smimetrust_sst::Property::new(
+        smimetrust_sst::prop::ENHKEY_USAGE,
+        data,
+    )];
     let anchor = smimetrust_store::anchor(&object).unwrap();
     assert_eq!(anchor.purposes(), Some(&[SERVER_AUTH][..]));
     let r = verify(
@@ -285,15 +278,11 @@ fn anchor_from_store_object_reads_property_9() {
     );
     assert_eq!(reason(r), Reason::AnchorRestricted);
     // Without the property: unrestricted. A CRL object is no anchor.
-    let plain = Object {
-        properties: vec![],
-        ..object.clone()
-    };
+    let mut plain = object.clone();
+    plain.properties.clear();
     assert_eq!(smimetrust_store::anchor(&plain).unwrap().purposes(), None);
-    let crl = Object {
-        kind: ObjectKind::Crl,
-        ..object
-    };
+    let mut crl = object;
+    crl.kind = ObjectKind::Crl;
     assert!(smimetrust_store::anchor(&crl).is_none());
 }
 
@@ -317,14 +306,20 @@ fn tampered_signatures() {
         &resigned(&alice(), 3, 0x01),
         &smime("alice@contoso.example", NOW),
     );
-    assert_eq!(reason(r), Reason::BadSignature);
+    assert_eq!(
+        reason(r),
+        Reason::Signature(smimetrust_sig::Reason::BadSignature)
+    );
     let r = verify(
         &anchors,
         &[resigned(&ca2024(), 3, 0x01)],
         &alice(),
         &smime("alice@contoso.example", NOW),
     );
-    assert_eq!(reason(r), Reason::BadSignature);
+    assert_eq!(
+        reason(r),
+        Reason::Signature(smimetrust_sig::Reason::BadSignature)
+    );
     // A bad copy of the CA next to the good one: the good one is found.
     verify(
         &anchors,

@@ -200,7 +200,7 @@ fn pkits() {
         let agrees = result.is_ok() == expected_valid;
         let outcome = match &result {
             Ok(_) => "VALID".to_owned(),
-            Err(e) => format!("INVALID {}: {e}", e.reason.code()),
+            Err(e) => format!("INVALID {}: {e}", e.reason.as_str()),
         };
 
         if let Err(e) = &result
@@ -208,11 +208,11 @@ fn pkits() {
             && !exceptions.contains_key(case)
         {
             let want = expected_code(row["openssl_error"].as_str().unwrap());
-            if !want.contains(&e.reason.code()) {
+            if !want.contains(&e.reason.as_str()) {
                 other_reason.push(format!(
                     "{case}: openssl {} (expected {want:?}), got {}: {e}",
                     row["openssl_error"].as_str().unwrap(),
-                    e.reason.code()
+                    e.reason.as_str()
                 ));
             }
         }
@@ -317,13 +317,13 @@ fn pkits_warnings_and_revocation_modes() {
     let mut strict = options.clone();
     strict.algorithms = smimetrust_sig::AlgorithmPolicy::STRICT;
     let e = v.verify(&leaf, &strict).unwrap_err();
-    assert_eq!(e.reason.code(), "weak-algorithm");
+    assert_eq!(e.reason.as_str(), "weak-algorithm");
 
     let (leaf, certs, crls) = message(&dir, "smime/SignedMissingCRLTest1.eml");
     let v = Validator::new(&anchors, &certs, &crls, &RustCrypto);
     options.revocation = Revocation::Required;
     assert_eq!(
-        v.verify(&leaf, &options).unwrap_err().reason.code(),
+        v.verify(&leaf, &options).unwrap_err().reason.as_str(),
         "revocation-unknown"
     );
     // Where available: the CA published no CRL here, so its certificates are not checked.
@@ -333,7 +333,7 @@ fn pkits_warnings_and_revocation_modes() {
     let (leaf, certs, crls) = message(&dir, "smime/SignedInvalidRevokedEETest3.eml");
     let v = Validator::new(&anchors, &certs, &crls, &RustCrypto);
     let e = v.verify(&leaf, &options).unwrap_err();
-    assert_eq!(e.reason.code(), "revoked", "{e}");
+    assert_eq!(e.reason.as_str(), "revoked", "{e}");
     options.revocation = Revocation::Off;
     v.verify(&leaf, &options).unwrap();
     // Without the CRLs, where available: nothing to check.

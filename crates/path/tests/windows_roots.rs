@@ -47,7 +47,7 @@ fn windows_roots_validate_as_their_own_anchor() {
             Err(e) if matches!(e.reason, Reason::Expired | Reason::NotYetValid) => {
                 out_of_date += 1;
             }
-            Err(e) => rejected.push(format!("{}: {}", e.reason.code(), e)),
+            Err(e) => rejected.push(format!("{}: {}", e.reason.as_str(), e)),
         }
     }
     println!(

@@ -1,10 +1,10 @@
 //! The fastest [`SignatureVerifier`]: [aws-lc-rs](https://docs.rs/aws-lc-rs/1.19) 1.19
-//! (AWS-LC) where it computes exactly what [`RustCrypto`] computes,
+//! (AWS-LC) where it computes exactly what [`RustCrypto`](crate::RustCrypto) computes,
 //! RustCrypto for everything else.
 //!
 //! Every provider shares the front half (module `front`: the algorithm identifier, the key
 //! encoding and the [`AlgorithmPolicy`]), so what the policy or an encoding decides is decided
-//! identically, with the same [`Reason`] and detail. Only the arithmetic differs:
+//! identically, with the same [`Reason`](crate::Reason) and detail. Only the arithmetic differs:
 //!
 //! | operation | aws-lc | otherwise (RustCrypto) |
 //! | --- | --- | --- |
@@ -51,8 +51,8 @@ use crate::{AlgorithmPolicy, Error, SignatureVerifier, Weakness, rustcrypto};
 
 /// The fastest signature verification provider (the default with the `aws-lc` feature):
 /// aws-lc-rs for RSA PKCS #1 v1.5 and PSS and ECDSA P-256/P-384/P-521, with
-/// [`RustCrypto`] as the fallback for the rest and for whatever aws-lc does
-/// not verify. Its outcomes are [`RustCrypto`]'s; see the
+/// [`RustCrypto`](crate::RustCrypto) as the fallback for the rest and for whatever aws-lc does
+/// not verify. Its outcomes are [`RustCrypto`](crate::RustCrypto)'s; see the
 /// [module documentation](self).
 ///
 /// ```

@@ -28,9 +28,9 @@
 use std::fmt;
 
 #[cfg(feature = "aws-lc")]
-mod awslc;
+pub mod awslc;
 mod front;
-mod rustcrypto;
+pub mod rustcrypto;
 
 #[cfg(feature = "aws-lc")]
 pub use self::awslc::AwsLc;
@@ -150,15 +150,53 @@ pub enum Weakness {
 
 impl Weakness {
     /// The stable warning code: `weak-sha1` or `weak-key`.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> WarningCode {
         match self {
-            Weakness::Sha1 => "weak-sha1",
-            Weakness::SmallKey(_) => "weak-key",
+            Weakness::Sha1 => WarningCode::WeakSha1,
+            Weakness::SmallKey(_) => WarningCode::WeakKey,
         }
     }
+}
 
-    /// Every warning code, for documentation checks.
-    pub const CODES: &'static [&'static str] = &["weak-sha1", "weak-key"];
+/// The code of a [`Weakness`], as a warning reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WarningCode {
+    /// `weak-sha1`: signed with SHA-1.
+    WeakSha1,
+    /// `weak-key`: an RSA or DSA key under 2048 bits.
+    WeakKey,
+}
+
+impl WarningCode {
+    /// Every code, in documentation order.
+    pub const ALL: &'static [WarningCode] = &[WarningCode::WeakSha1, WarningCode::WeakKey];
+
+    /// The stable kebab-case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::WeakSha1 => "weak-sha1",
+            WarningCode::WeakKey => "weak-key",
+        }
+    }
+}
+
+impl fmt::Display for WarningCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for WarningCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<&str> for Reason {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// Verifies signatures. Implementations must not panic on any input.

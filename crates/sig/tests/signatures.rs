@@ -828,7 +828,7 @@ fn self_signatures(v: &dyn SignatureVerifier, path: &Path) -> (BTreeMap<String, 
         let outcome = match check(v, &o.der, &o.der, DEFAULT) {
             Ok(w) if w.is_empty() => "verifies".to_string(),
             Ok(w) => {
-                let codes: Vec<_> = w.iter().map(|w| w.code()).collect();
+                let codes: Vec<_> = w.iter().map(|w| w.code().as_str()).collect();
                 format!("verifies, {}", codes.join(" "))
             }
             Err(e) => format!("{} ({})", e.reason.as_str(), e.detail),
@@ -915,7 +915,7 @@ fn other_windows_stores_self_signatures(v: &dyn SignatureVerifier) {
 
 // ---- speed ----
 
-/// `cargo test --release -p smimetrust-chain --test signatures -- --ignored --nocapture`
+/// `cargo test --release -p smimetrust-sig --test signatures -- --ignored --nocapture`
 #[test]
 #[ignore = "timing; run in release mode"]
 fn speed() {

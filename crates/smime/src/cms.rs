@@ -1,5 +1,5 @@
 //! CMS (RFC 5652) ContentInfo and SignedData, read from DER or BER without re-encoding what is
-//! signed: the raw walker of `smimetrust-chain` frames the structure (indefinite lengths and
+//! signed: the TLV walker of `smimetrust-x509` frames the structure (indefinite lengths and
 //! constructed OCTET STRINGs included) and keeps the original bytes of certificates, CRLs and
 //! signed attributes. Each SignerInfo is read in place, its AlgorithmIdentifiers decoded with
 //! `spki`'s borrowing type: a decode of the whole SignerInfo with the `cms` crate copied its

@@ -50,24 +50,31 @@ pub enum Error {
     },
 }
 
-impl Error {
-    /// Every code, for documentation checks.
-    pub const CODES: &'static [&'static str] = &[
-        "mime-malformed",
-        "mime-too-complex",
-        "cms-malformed",
-        "detached-content-missing",
-        "too-many-layers",
-    ];
+smimetrust_x509::code_enum! {
+    /// The stable code of an [`Error`].
+    pub enum ErrorCode {
+        /// The MIME structure does not parse.
+        MimeMalformed = "mime-malformed",
+        /// More MIME parts or nesting than the limits allow.
+        MimeTooComplex = "mime-too-complex",
+        /// The CMS structure does not parse.
+        CmsMalformed = "cms-malformed",
+        /// A detached signature without its content.
+        DetachedContentMissing = "detached-content-missing",
+        /// Signatures nested deeper than the limit.
+        TooManyLayers = "too-many-layers",
+    }
+}
 
+impl Error {
     /// The stable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Mime { .. } => "mime-malformed",
-            Error::TooComplex { .. } => "mime-too-complex",
-            Error::Cms { .. } => "cms-malformed",
-            Error::DetachedContentMissing => "detached-content-missing",
-            Error::TooManyLayers { .. } => "too-many-layers",
+            Error::Mime { .. } => ErrorCode::MimeMalformed,
+            Error::TooComplex { .. } => ErrorCode::MimeTooComplex,
+            Error::Cms { .. } => ErrorCode::CmsMalformed,
+            Error::DetachedContentMissing => ErrorCode::DetachedContentMissing,
+            Error::TooManyLayers { .. } => ErrorCode::TooManyLayers,
         }
     }
 

@@ -4,6 +4,8 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
+use crate::ErrorCode;
+
 /// The verdict on a message, a layer or a signer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -87,7 +89,7 @@ pub struct Layer {
     /// Its verdict (`encrypted` for an encrypted layer).
     pub status: Status,
     /// Why it is not valid.
-    pub code: Option<&'static str>,
+    pub code: Option<Code>,
 }
 
 /// A certificate of a signer's path.
@@ -129,7 +131,7 @@ pub struct SignerReport {
     /// `valid`, `valid-weak` or `invalid`.
     pub status: Status,
     /// Why it is invalid.
-    pub code: Option<&'static str>,
+    pub code: Option<Code>,
     /// What failed, naming the certificate where there is one.
     pub message: Option<String>,
     /// The validated path, signer first, trust anchor last (empty unless it validated).
@@ -141,21 +143,146 @@ pub struct SignerReport {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Warning {
-    /// A stable code (see [`Warning::CODES`] and the chain's weakness codes).
-    pub code: &'static str,
+    /// What kind of warning.
+    pub code: WarningCode,
     /// What, naming the signer or certificate.
     pub message: String,
 }
 
-impl Warning {
-    /// Codes of warnings this crate adds to the chain's `weak-sha1` and `weak-key`:
-    /// `email-mismatch` (the From address is not in the signer's certificate),
-    /// `signing-time-missing` (asked to validate at the signing time, but the signer has no
-    /// signingTime attribute: validated at the given time instead), `not-smime-signed` (a
-    /// multipart/signed message whose protocol is not S/MIME, e.g. OpenPGP).
-    pub const CODES: &'static [&'static str] =
-        &["email-mismatch", "signing-time-missing", "not-smime-signed"];
+smimetrust_x509::code_enum! {
+    /// The failures of a signer this crate finds (besides validation's and the signature's).
+    pub enum FailureCode {
+        /// The messageDigest attribute is not the digest of the content.
+        DigestMismatch = "digest-mismatch",
+        /// The contentType attribute is not the eContentType.
+        ContentTypeMismatch = "content-type-mismatch",
+        /// A signed attribute RFC 5652 requires is missing.
+        MissingSignedAttribute = "missing-signed-attribute",
+        /// A signed attribute does not decode, or appears twice.
+        MalformedSignedAttribute = "malformed-signed-attribute",
+        /// No certificate matches the signer identifier.
+        SignerNotFound = "signer-not-found",
+        /// The signature does not cover the content in any of its readings.
+        ContentMismatch = "content-mismatch",
+        /// A SignedData without a SignerInfo.
+        NoSigners = "no-signers",
+        /// The From address is not in the signer's certificate (with the match required).
+        EmailMismatch = "email-mismatch",
+    }
 }
+
+smimetrust_x509::code_enum! {
+    /// The warnings this crate adds to the signature's weaknesses.
+    pub enum NoticeCode {
+        /// The From address is not in the signer's certificate.
+        EmailMismatch = "email-mismatch",
+        /// Asked to validate at the signing time, but the signer has no signingTime
+        /// attribute: validated at the given time instead.
+        SigningTimeMissing = "signing-time-missing",
+        /// A multipart/signed message whose protocol is not S/MIME (e.g. OpenPGP).
+        NotSmimeSigned = "not-smime-signed",
+    }
+}
+
+/// The code of a [`Warning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WarningCode {
+    /// `weak-sha1` or `weak-key`.
+    Weak(smimetrust_sig::WarningCode),
+    /// One of this crate's.
+    Notice(NoticeCode),
+}
+
+impl WarningCode {
+    /// The stable kebab-case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::Weak(c) => c.as_str(),
+            WarningCode::Notice(c) => c.as_str(),
+        }
+    }
+}
+
+impl From<smimetrust_sig::WarningCode> for WarningCode {
+    fn from(c: smimetrust_sig::WarningCode) -> Self {
+        WarningCode::Weak(c)
+    }
+}
+
+impl From<NoticeCode> for WarningCode {
+    fn from(c: NoticeCode) -> Self {
+        WarningCode::Notice(c)
+    }
+}
+
+/// Why a message, layer or signer is not valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Code {
+    /// The signer's certificate or a signature does not validate (`expired`,
+    /// `bad-signature`, …: `smimetrust-path`'s reasons, the signature's among them).
+    Validation(smimetrust_path::Reason),
+    /// A signer failure of this crate.
+    Signer(FailureCode),
+    /// The input is not a readable message or CMS structure.
+    Input(ErrorCode),
+    /// `io-error`: the input could not be read ([`Report::io_error`]).
+    IoError,
+}
+
+impl Code {
+    /// The stable kebab-case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Validation(r) => r.as_str(),
+            Code::Signer(c) => c.as_str(),
+            Code::Input(c) => c.as_str(),
+            Code::IoError => "io-error",
+        }
+    }
+}
+
+impl From<smimetrust_path::Reason> for Code {
+    fn from(r: smimetrust_path::Reason) -> Self {
+        Code::Validation(r)
+    }
+}
+
+impl From<smimetrust_sig::Reason> for Code {
+    fn from(r: smimetrust_sig::Reason) -> Self {
+        Code::Validation(r.into())
+    }
+}
+
+impl From<FailureCode> for Code {
+    fn from(c: FailureCode) -> Self {
+        Code::Signer(c)
+    }
+}
+
+impl From<ErrorCode> for Code {
+    fn from(c: ErrorCode) -> Self {
+        Code::Input(c)
+    }
+}
+
+macro_rules! str_like {
+    ($($t:ty),*) => {$(
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl PartialEq<&str> for $t {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    )*};
+}
+str_like!(Code, WarningCode);
 
 /// The verdict on one message or CMS file. With the `serde` feature it serializes as the JSON
 /// line `smimetrust verify --format json` prints (less the file name and index, which the
@@ -169,7 +296,7 @@ pub struct Report {
     /// `encrypted` or `not-signed`.
     pub status: Status,
     /// Why the message is not valid: the code of the first failing layer.
-    pub code: Option<&'static str>,
+    pub code: Option<Code>,
     /// What failed, in one line.
     pub message: Option<String>,
     /// The From address of the message, when there is one.
@@ -188,7 +315,7 @@ mod ser {
     use time::OffsetDateTime;
     use time::format_description::well_known::Rfc3339;
 
-    use super::{LayerKind, Status};
+    use super::{Code, LayerKind, Status, WarningCode};
 
     fn rfc3339(t: &OffsetDateTime) -> String {
         t.format(&Rfc3339).unwrap_or_else(|_| t.to_string())
@@ -211,6 +338,18 @@ mod ser {
         }
     }
 
+    impl Serialize for Code {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+
+    impl Serialize for WarningCode {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+
     impl Serialize for LayerKind {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             s.serialize_str(self.as_str())
@@ -224,7 +363,7 @@ impl Report {
     pub fn io_error(message: impl Into<String>) -> Report {
         Report {
             status: Status::Error,
-            code: Some(IO_ERROR),
+            code: Some(Code::IoError),
             message: Some(message.into()),
             from: None,
             layers: Vec::new(),
@@ -235,9 +374,6 @@ impl Report {
 
     /// Whether this is the report of an input that could not be read ([`Report::io_error`]).
     pub fn is_io_error(&self) -> bool {
-        self.code == Some(IO_ERROR)
+        self.code == Some(Code::IoError)
     }
 }
-
-/// The code of [`Report::io_error`].
-pub const IO_ERROR: &str = "io-error";

@@ -10,10 +10,15 @@ use smimetrust_sig::Weakness;
 use smimetrust_x509::Certificate;
 use time::OffsetDateTime;
 
+use crate::ErrorCode;
 use crate::cms::{self, SignedData, SignerInfo};
 use crate::digest::{DigestAlg, Form, Lookup};
-use crate::report::{ChainEntry, SignerReport, Status, Warning};
+use crate::report::{
+    ChainEntry, Code, FailureCode, NoticeCode, SignerReport, Status, Warning, WarningCode,
+};
 use crate::{CertIndex, Options};
+use smimetrust_path::Reason;
+use smimetrust_sig::{Reason as SigReason, WarningCode as WeakCode};
 
 const CONTENT_TYPE: ObjectIdentifier = oid("1.2.840.113549.1.9.3");
 const MESSAGE_DIGEST: ObjectIdentifier = oid("1.2.840.113549.1.9.4");
@@ -22,17 +27,6 @@ const SIGNING_TIME: ObjectIdentifier = oid("1.2.840.113549.1.9.5");
 const RSA_ENCRYPTION: ObjectIdentifier = oid("1.2.840.113549.1.1.1");
 const EC_PUBLIC_KEY: ObjectIdentifier = oid("1.2.840.10045.2.1");
 const ID_DSA: ObjectIdentifier = oid("1.2.840.10040.4.1");
-
-/// Codes for signer failures this crate adds to the chain's validation codes.
-pub(crate) const CODES: &[&str] = &[
-    "digest-mismatch",
-    "content-type-mismatch",
-    "missing-signed-attribute",
-    "malformed-signed-attribute",
-    "signer-not-found",
-    "content-mismatch",
-    "no-signers",
-];
 
 /// The content a layer's signatures cover: one or two readings of the same bytes.
 pub(crate) struct Content<'c> {
@@ -116,13 +110,13 @@ pub(crate) struct LayerCtx<'x> {
 }
 
 struct Failure {
-    code: &'static str,
+    code: Code,
     message: String,
 }
 
-fn fail(code: &'static str, message: impl Into<String>) -> Failure {
+fn fail(code: impl Into<Code>, message: impl Into<String>) -> Failure {
     Failure {
-        code,
+        code: code.into(),
         message: message.into(),
     }
 }
@@ -202,7 +196,7 @@ fn signature_algorithm(
                 DigestAlg::Sha256 => "2.16.840.1.101.3.4.3.2",
                 _ => {
                     return Err(fail(
-                        "unsupported-algorithm",
+                        SigReason::UnsupportedAlgorithm,
                         format!("dsa with {} is not supported", digest.name()),
                     ));
                 }
@@ -212,7 +206,7 @@ fn signature_algorithm(
         _ => *sig_alg,
     };
     alg.to_der()
-        .map_err(|e| fail("cms-malformed", format!("signature algorithm: {e}")))
+        .map_err(|e| fail(ErrorCode::CmsMalformed, format!("signature algorithm: {e}")))
 }
 
 /// Verifies one signer of `sd` over `content`.
@@ -275,13 +269,13 @@ fn check(
         Lookup::Known(alg) => alg,
         Lookup::Broken(name) => {
             return Err(fail(
-                "weak-algorithm",
+                SigReason::WeakAlgorithm,
                 format!("the signer uses the broken digest {name}"),
             ));
         }
         Lookup::Unknown => {
             return Err(fail(
-                "unsupported-algorithm",
+                SigReason::UnsupportedAlgorithm,
                 format!("digest algorithm {} is not supported", si.digest_alg),
             ));
         }
@@ -289,7 +283,7 @@ fn check(
     report.digest_algorithm = digest.name().to_owned();
     let cert = find_cert(ctx, si).ok_or_else(|| {
         fail(
-            "signer-not-found",
+            FailureCode::SignerNotFound,
             format!(
                 "no certificate in the message or the trust store matches the signer at byte {} ({})",
                 si.offset, si.sid
@@ -320,7 +314,7 @@ fn check(
             report.signing_time = found.signing_time;
             if found.content_type != sd.econtent_type {
                 return Err(fail(
-                    "content-type-mismatch",
+                    FailureCode::ContentTypeMismatch,
                     format!(
                         "the contentType attribute says {} but the content is {}",
                         oid_name(&found.content_type),
@@ -333,7 +327,7 @@ fn check(
                 .find(|&form| digest.digest(content.bytes, form) == found.message_digest);
             if matched.is_none() {
                 return Err(fail(
-                    "digest-mismatch",
+                    FailureCode::DigestMismatch,
                     format!(
                         "the messageDigest attribute does not match the {} digest of the content: it was changed after signing",
                         digest.name()
@@ -346,7 +340,7 @@ fn check(
         None => {
             if sd.econtent_type != cms::ID_DATA {
                 return Err(fail(
-                    "content-type-mismatch",
+                    FailureCode::ContentTypeMismatch,
                     format!(
                         "no signed attributes, but the content type is {} (only id-data may be signed without them)",
                         oid_name(&sd.econtent_type)
@@ -364,7 +358,7 @@ fn check(
         match report.signing_time {
             Some(t) => chain_options.time = t,
             None => warnings.push(Warning {
-                code: "signing-time-missing",
+                code: NoticeCode::SigningTimeMissing.into(),
                 message: format!(
                     "{}: no signingTime attribute; validated at the time given instead",
                     report.subject.as_deref().unwrap_or("the signer")
@@ -377,7 +371,7 @@ fn check(
     // The path (first when the key inherits DSA parameters from it).
     let raw = cert.raw_fields().ok_or_else(|| {
         fail(
-            "certificate-malformed",
+            Reason::Malformed,
             format!("the signer certificate {} is malformed", cert.sha1_hex()),
         )
     })?;
@@ -426,7 +420,7 @@ fn check(
     match verified {
         Ok(w) => weak.extend(w),
         Err(e) => {
-            let code = e.reason.as_str();
+            let code = e.reason;
             let what = if e.detail.is_empty() {
                 String::new()
             } else {
@@ -443,7 +437,7 @@ fn check(
     }
 
     // The certificate's validity for S/MIME at the time.
-    let mut path = path.map_err(|e| fail(e.reason.code(), e.to_string()))?;
+    let mut path = path.map_err(|e| fail(e.reason, e.to_string()))?;
     report.chain = std::mem::take(&mut path.path)
         .into_iter()
         .map(|c| ChainEntry {
@@ -453,12 +447,12 @@ fn check(
         .collect();
     let mut path_weak = false;
     for w in &path.warnings {
-        if w.code == "weak-sha1" && ctx.options.allow_sha1 {
-            push_warning(warnings, w.code, w.message.clone());
+        if w.code == WeakCode::WeakSha1 && ctx.options.allow_sha1 {
+            push_warning(warnings, w.code.into(), w.message.clone());
             continue;
         }
         path_weak = true;
-        push_warning(warnings, w.code, w.message.clone());
+        push_warning(warnings, w.code.into(), w.message.clone());
     }
 
     // The From address.
@@ -475,9 +469,9 @@ fn check(
                 }
             );
             if ctx.options.require_email_match {
-                return Err(fail("email-mismatch", message));
+                return Err(fail(FailureCode::EmailMismatch, message));
             }
-            push_warning(warnings, "email-mismatch", message);
+            push_warning(warnings, NoticeCode::EmailMismatch.into(), message);
         }
     }
 
@@ -493,12 +487,12 @@ fn check(
             _ => (true, format!("{who}: weak signature")),
         };
         is_weak |= counts;
-        push_warning(warnings, w.code(), message);
+        push_warning(warnings, w.code().into(), message);
     }
     Ok(is_weak)
 }
 
-fn push_warning(warnings: &mut Vec<Warning>, code: &'static str, message: String) {
+fn push_warning(warnings: &mut Vec<Warning>, code: WarningCode, message: String) {
     if !warnings.iter().any(|w| w.message == message) {
         warnings.push(Warning { code, message });
     }
@@ -514,7 +508,7 @@ fn single<'a>(a: &cms::Attribute<'a>, name: &str) -> Result<&'a [u8], Failure> {
     match (a.count, a.first) {
         (1, Some(v)) => Ok(v.raw),
         _ => Err(fail(
-            "malformed-signed-attribute",
+            FailureCode::MalformedSignedAttribute,
             format!(
                 "the {name} attribute at byte {} has {} values instead of one",
                 a.offset, a.count
@@ -529,10 +523,10 @@ fn signed_attributes(attrs: &smimetrust_x509::tlv::Tlv<'_>) -> Result<Found, Fai
     let mut message_digest = None;
     let mut signing_time = None;
     for a in list {
-        let a = a.map_err(|e| fail("malformed-signed-attribute", e.to_string()))?;
+        let a = a.map_err(|e| fail(FailureCode::MalformedSignedAttribute, e.to_string()))?;
         let dup = |name: &str| {
             fail(
-                "malformed-signed-attribute",
+                FailureCode::MalformedSignedAttribute,
                 format!("the {name} attribute appears twice (byte {})", a.offset),
             )
         };
@@ -544,7 +538,7 @@ fn signed_attributes(attrs: &smimetrust_x509::tlv::Tlv<'_>) -> Result<Found, Fai
                 let v = single(&a, "contentType")?;
                 content_type = Some(ObjectIdentifier::from_der(v).map_err(|e| {
                     fail(
-                        "malformed-signed-attribute",
+                        FailureCode::MalformedSignedAttribute,
                         format!("contentType at byte {}: {e}", a.offset),
                     )
                 })?);
@@ -556,7 +550,7 @@ fn signed_attributes(attrs: &smimetrust_x509::tlv::Tlv<'_>) -> Result<Found, Fai
                 let v = single(&a, "messageDigest")?;
                 let os = <&der::asn1::OctetStringRef>::from_der(v).map_err(|e| {
                     fail(
-                        "malformed-signed-attribute",
+                        FailureCode::MalformedSignedAttribute,
                         format!("messageDigest at byte {}: {e}", a.offset),
                     )
                 })?;
@@ -569,7 +563,7 @@ fn signed_attributes(attrs: &smimetrust_x509::tlv::Tlv<'_>) -> Result<Found, Fai
                 let v = single(&a, "signingTime")?;
                 signing_time = Some(parse_time(v).ok_or_else(|| {
                     fail(
-                        "malformed-signed-attribute",
+                        FailureCode::MalformedSignedAttribute,
                         format!("signingTime at byte {} is not a valid time", a.offset),
                     )
                 })?);
@@ -579,13 +573,13 @@ fn signed_attributes(attrs: &smimetrust_x509::tlv::Tlv<'_>) -> Result<Found, Fai
     }
     let content_type = content_type.ok_or_else(|| {
         fail(
-            "missing-signed-attribute",
+            FailureCode::MissingSignedAttribute,
             "the signed attributes lack contentType (RFC 5652 11.1)",
         )
     })?;
     let message_digest = message_digest.ok_or_else(|| {
         fail(
-            "missing-signed-attribute",
+            FailureCode::MissingSignedAttribute,
             "the signed attributes lack messageDigest (RFC 5652 11.2)",
         )
     })?;

@@ -19,7 +19,7 @@ use smimetrust_path::{Revocation, TrustAnchor, Validator};
 use smimetrust_smime::{Options, Status, Verifier};
 use smimetrust_x509::Certificate;
 
-// The corpus, row settings and exception list, shared with smimetrust-chain's PKITS test.
+// The corpus, row settings and exception list, shared with smimetrust-path's PKITS test.
 #[path = "../../path/tests/common/pkits.rs"]
 mod pkits_common;
 

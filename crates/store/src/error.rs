@@ -87,36 +87,66 @@ fn io_message(err: &std::io::Error) -> String {
     }
 }
 
-impl Error {
-    /// Every code this crate's own variants return. [`Error::Sst`] returns the codec's codes,
-    /// listed in [`smimetrust_sst::Error::CODES`]; [`Error::all_codes`] yields both.
-    pub const CODES: &'static [&'static str] = &[
-        "input-io",
-        "input-empty",
-        "input-unrecognized",
-        "input-no-objects",
-    ];
+/// The stable code of an [`Error`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// `input-io`, `input-empty`, `input-unrecognized` or `input-no-objects`.
+    Input(InputCode),
+    /// A PEM block or PKCS#7 bundle that does not decode, or output too large.
+    Format(smimetrust_x509::ErrorCode),
+    /// A framing error of the `.sst` codec.
+    Sst(&'static str),
+}
 
-    /// The stable diagnostic code, e.g. `input-unrecognized` or `sst-record-overrun`.
-    pub fn code(&self) -> &'static str {
+smimetrust_x509::code_enum! {
+    /// The codes of this crate's own errors.
+    pub enum InputCode {
+        /// A file or folder could not be read.
+        InputIo = "input-io",
+        /// The input has no bytes.
+        InputEmpty = "input-empty",
+        /// The input is none of the formats read.
+        InputUnrecognized = "input-unrecognized",
+        /// An input that yields nothing.
+        InputNoObjects = "input-no-objects",
+    }
+}
+
+impl ErrorCode {
+    /// The stable kebab-case code.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Error::Io { .. } => "input-io",
-            Error::Empty { .. } => "input-empty",
-            Error::Unrecognized { .. } => "input-unrecognized",
-            Error::Format(e) => e.code().as_str(),
-            Error::Sst { source, .. } => source.code(),
-            Error::NoObjects { .. } => "input-no-objects",
+            ErrorCode::Input(c) => c.as_str(),
+            ErrorCode::Format(c) => c.as_str(),
+            ErrorCode::Sst(c) => c,
         }
     }
+}
 
-    /// Every code [`Error::code`] can return: this crate's, the formats', then the SST
-    /// codec's.
-    pub fn all_codes() -> impl Iterator<Item = &'static str> {
-        Self::CODES
-            .iter()
-            .copied()
-            .chain(smimetrust_x509::ErrorCode::ALL.iter().map(|c| c.as_str()))
-            .chain(smimetrust_sst::Error::CODES.iter().copied())
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Error {
+    /// The stable diagnostic code, e.g. `input-unrecognized` or `sst-record-overrun`.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Io { .. } => ErrorCode::Input(InputCode::InputIo),
+            Error::Empty { .. } => ErrorCode::Input(InputCode::InputEmpty),
+            Error::Unrecognized { .. } => ErrorCode::Input(InputCode::InputUnrecognized),
+            Error::Format(e) => ErrorCode::Format(e.code()),
+            Error::Sst { source, .. } => ErrorCode::Sst(source.code()),
+            Error::NoObjects { .. } => ErrorCode::Input(InputCode::InputNoObjects),
+        }
     }
 
     /// The byte offset in the named input the error applies to, where there is one. For a
@@ -192,15 +222,11 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_listed_and_unique() {
-        let all: Vec<&str> = Error::all_codes().collect();
-        let mut sorted = all.clone();
-        sorted.sort_unstable();
-        sorted.dedup();
-        assert_eq!(sorted.len(), all.len());
-        for code in all {
+    fn codes_are_kebab_case() {
+        for code in InputCode::ALL {
             assert!(
-                code.bytes()
+                code.as_str()
+                    .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
                 "{code}"
             );

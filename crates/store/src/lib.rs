@@ -55,7 +55,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 pub use build::build_store;
-pub use error::Error;
+pub use error::{Error, ErrorCode, InputCode};
 pub use load::{load, load_bytes};
 pub use smimetrust_x509::Certificate;
 pub use trust::{Trust, anchor};
@@ -136,6 +136,7 @@ impl fmt::Display for InputFormat {
 
 /// Where an object came from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Source {
     /// The path as given (for files found in a folder: the folder path joined with the file's
     /// path inside it), or `-` / the name given with [`Input::Bytes`].
@@ -148,6 +149,7 @@ pub struct Source {
 
 /// One certificate, CRL or CTL read from an input.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Object {
     /// Certificate, CRL or CTL.
     pub kind: ObjectKind,
@@ -159,7 +161,28 @@ pub struct Object {
     pub source: Source,
 }
 
+impl Source {
+    /// Object `index` of the input `name`, encoded as `format`.
+    pub fn new(name: impl Into<String>, index: usize, format: InputFormat) -> Source {
+        Source {
+            name: name.into(),
+            index,
+            format,
+        }
+    }
+}
+
 impl Object {
+    /// An object of `kind` with these bytes, from `source`, without properties.
+    pub fn new(kind: ObjectKind, der: Vec<u8>, source: Source) -> Object {
+        Object {
+            kind,
+            der,
+            properties: Vec::new(),
+            source,
+        }
+    }
+
     /// SHA-1 of the bytes (the thumbprint Windows shows).
     pub fn sha1(&self) -> [u8; 20] {
         use sha1::Digest;
@@ -189,6 +212,7 @@ pub enum Input {
 
 /// What [`load`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Loaded {
     /// Every distinct object, in input order.
     pub objects: Vec<Object>,
@@ -200,6 +224,7 @@ pub struct Loaded {
 
 /// A duplicate dropped by [`load`]: same kind, same SHA-1 of the bytes as an earlier object.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DuplicateNote {
     /// The SHA-1 in upper-case hex.
     pub sha1: String,
@@ -211,18 +236,22 @@ pub struct DuplicateNote {
 
 /// Something skipped while loading. Not an error: the load went on.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Warning {
-    /// A stable code from [`Warning::CODES`].
-    pub code: &'static str,
+    /// What kind of thing was skipped.
+    pub code: WarningCode,
     /// What was skipped and why, naming the file.
     pub message: String,
 }
 
-impl Warning {
-    /// Every warning code: `input-skipped-pem-block` (a PEM block that is not a certificate,
-    /// CRL or PKCS#7 bundle, e.g. a private key) and `input-skipped-file` (a file in a folder
-    /// that is not recognised, is empty, or is a symbolic link loop).
-    pub const CODES: &'static [&'static str] = &["input-skipped-pem-block", "input-skipped-file"];
+smimetrust_x509::code_enum! {
+    /// The code of a [`Warning`].
+    pub enum WarningCode {
+        /// A PEM block that is not a certificate, CRL or PKCS#7 bundle (e.g. a private key).
+        InputSkippedPemBlock = "input-skipped-pem-block",
+        /// A file in a folder that is not recognised, is empty, or is a symbolic link loop.
+        InputSkippedFile = "input-skipped-file",
+    }
 }
 
 /// Sort group and key of one object for [`sort_for_store`].

@@ -9,6 +9,7 @@ use smimetrust_sst::{ElementKind, Form, StoreRef};
 
 use crate::{
     DuplicateNote, Error, Input, InputFormat, Loaded, Object, ObjectKind, Source, Warning,
+    WarningCode,
 };
 use smimetrust_x509::Error as FormatError;
 use smimetrust_x509::pkcs7::{self, Bundle, Shape};
@@ -213,7 +214,7 @@ fn read_pem(
             other => {
                 skipped.push(other);
                 warnings.push(Warning {
-                    code: "input-skipped-pem-block",
+                    code: WarningCode::InputSkippedPemBlock,
                     message: format!(
                         "{name}: skipped the PEM block {other:?} at byte {}: not a certificate, CRL or PKCS#7 bundle",
                         block.offset
@@ -415,7 +416,7 @@ fn read_folder(
                 let path = e.path().unwrap_or(root).display().to_string();
                 if e.loop_ancestor().is_some() {
                     warnings.push(Warning {
-                        code: "input-skipped-file",
+                        code: WarningCode::InputSkippedFile,
                         message: format!("{path}: skipped: a symbolic link loop"),
                     });
                     continue;
@@ -440,7 +441,7 @@ fn read_folder(
             Err(e) if skippable(&e, &bytes) => {
                 skipped += 1;
                 warnings.push(Warning {
-                    code: "input-skipped-file",
+                    code: WarningCode::InputSkippedFile,
                     message: format!("skipped: {e}"),
                 });
             }

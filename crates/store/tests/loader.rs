@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 
 use smimetrust_sst::{Element, ElementKind, Property, Store, prop};
 use smimetrust_store::{
-    Error, Input, InputFormat, Loaded, Object, ObjectKind, load, load_bytes, pem_bundle,
-    sort_for_store,
+    Input, InputFormat, Loaded, Object, ObjectKind, load, load_bytes, pem_bundle, sort_for_store,
 };
 use smimetrust_x509::{Certificate, pkcs7};
 
@@ -274,7 +273,7 @@ fn sst_framing_errors_keep_the_codec_code_and_offset() {
 }
 
 fn codes(loaded: &Loaded) -> Vec<&'static str> {
-    loaded.warnings.iter().map(|w| w.code).collect()
+    loaded.warnings.iter().map(|w| w.code.as_str()).collect()
 }
 
 #[test]
@@ -392,7 +391,7 @@ fn explicit_inputs_that_are_not_recognised_are_errors() {
 
     let err = load_bytes("e", b"").unwrap_err();
     assert_eq!(
-        (err.code(), err.to_string().as_str()),
+        (err.code().as_str(), err.to_string().as_str()),
         ("input-empty", "e: empty file")
     );
 
@@ -411,7 +410,7 @@ fn explicit_inputs_that_are_not_recognised_are_errors() {
 
     let bad = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
     let err = load_bytes("bad.pem", format!("xx\n{bad}").as_bytes()).unwrap_err();
-    assert_eq!((err.code(), err.offset()), ("input-pem", Some(3)));
+    assert_eq!((err.code().as_str(), err.offset()), ("input-pem", Some(3)));
 
     let unterminated = "-----BEGIN CERTIFICATE-----\nMAMCAQE=\n";
     assert_eq!(
@@ -731,7 +730,7 @@ fn survives(name: &str, bytes: &[u8]) {
             let _ = pem_bundle(&objects);
         }
         Err(e) => {
-            assert!(Error::all_codes().any(|c| c == e.code()), "{e}");
+            assert!(!e.code().as_str().is_empty(), "{e}");
             let _ = e.to_string();
         }
     }
@@ -788,16 +787,8 @@ fn truncated_and_flipped_inputs_never_panic() {
 
 #[test]
 fn object_helpers() {
-    let o = Object {
-        kind: ObjectKind::Crl,
-        der: vec![0x30, 0x00],
-        properties: vec![],
-        source: smimetrust_store::Source {
-            name: "x".into(),
-            index: 0,
-            format: InputFormat::Der,
-        },
-    };
+    let source = smimetrust_store::Source::new("x", 0, InputFormat::Der);
+    let o = Object::new(ObjectKind::Crl, vec![0x30, 0x00], source);
     assert!(o.certificate().is_none());
     assert_eq!(
         sha1_hex(&o.der),
@@ -808,7 +799,7 @@ fn object_helpers() {
     assert_eq!(ElementKind::from(ObjectKind::Crl), ElementKind::Crl);
 }
 
-/// `cargo test --release -p smimetrust-chain --test loader -- --ignored --nocapture`: loads a
+/// `cargo test --release -p smimetrust-store --test loader -- --ignored --nocapture`: loads a
 /// store of 10,140 distinct real-sized certificates (the 507 Windows roots, each in 20 variants
 /// differing in the last signature byte) and parses every certificate.
 #[test]

@@ -109,6 +109,7 @@ pub struct CertInfo {
 
 /// The subject public key's algorithm and size.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct KeyInfo {
     /// `RSA`, `RSA-PSS`, `EC P-256`, `EC P-384`, `EC P-521`, `EC <curve OID>`, `Ed25519`, `Ed448`,
     /// `DSA`, else the algorithm's dotted OID.
@@ -627,6 +628,7 @@ mod tests {
 /// The signed parts of a certificate (or CRL), sliced from its original bytes: the to-be-signed
 /// part, the signature AlgorithmIdentifier and the signature value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SignedParts<'a> {
     /// The TBSCertificate (or TBSCertList) DER, exactly as signed.
     pub tbs: &'a [u8],
@@ -671,6 +673,7 @@ impl Certificate {
 /// Fields of a TBSCertificate sliced from the original bytes, for matching a certificate with a
 /// CMS signer identifier even when a strict parser rejects the certificate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RawFields<'a> {
     /// The serial number INTEGER's content octets.
     pub serial: &'a [u8],

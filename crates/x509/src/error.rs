@@ -48,39 +48,15 @@ pub enum Error {
     },
 }
 
-/// The stable code of an [`Error`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// `input-pem`: a PEM block that does not decode.
-    InputPem,
-    /// `input-pkcs7`: a malformed PKCS#7 bundle.
-    InputPkcs7,
-    /// `output-too-large`: more than one PKCS#7 bundle can hold.
-    OutputTooLarge,
-}
-
-impl ErrorCode {
-    /// Every code, in documentation order.
-    pub const ALL: &'static [ErrorCode] = &[
-        ErrorCode::InputPem,
-        ErrorCode::InputPkcs7,
-        ErrorCode::OutputTooLarge,
-    ];
-
-    /// The stable kebab-case code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InputPem => "input-pem",
-            ErrorCode::InputPkcs7 => "input-pkcs7",
-            ErrorCode::OutputTooLarge => "output-too-large",
-        }
-    }
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+crate::code_enum! {
+    /// The stable code of an [`Error`].
+    pub enum ErrorCode {
+        /// A PEM block that does not decode.
+        InputPem = "input-pem",
+        /// A malformed PKCS#7 bundle.
+        InputPkcs7 = "input-pkcs7",
+        /// More than one PKCS#7 bundle can hold.
+        OutputTooLarge = "output-too-large",
     }
 }
 

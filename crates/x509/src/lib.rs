@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 mod cert;
+mod codes;
 mod error;
 pub mod names;
 pub mod pem;

@@ -11,6 +11,7 @@ const MAX_LABEL: usize = 64;
 
 /// One `-----BEGIN L-----` … `-----END L-----` block.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Block<'a> {
     /// The label (`CERTIFICATE`, `X509 CRL`, …).
     pub label: &'a str,
@@ -22,6 +23,7 @@ pub struct Block<'a> {
 
 /// A PEM problem, before the file name is known.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct PemError {
     /// Where the block's `-----BEGIN` line starts.
     pub offset: usize,

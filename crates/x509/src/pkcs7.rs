@@ -22,6 +22,7 @@ pub const CTL: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.
 
 /// The parts of a SignedData that matter here, borrowing the input.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct Bundle<'a> {
     /// `encapContentInfo.eContentType` (`None` for Wine's bare form, whose OID is empty).
     pub content_type: Option<ObjectIdentifier>,

@@ -7,6 +7,7 @@ use der::{Decode, Encode, EncodingRules, Header, Reader, SliceReader, Tag};
 
 /// One element: its tag, where it starts, its full bytes and its content bytes.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Tlv<'a> {
     /// The element's tag.
     pub tag: Tag,
@@ -23,6 +24,7 @@ pub struct Tlv<'a> {
 
 /// A structural problem: where and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WalkError {
     /// Absolute offset.
     pub offset: usize,

@@ -1,8 +1,8 @@
-//! What the PKITS tests of smimetrust-chain and smimetrust-smime share: where the corpus is, a
+//! What the PKITS tests of smimetrust-path and smimetrust-smime share: where the corpus is, a
 //! row's initial policy settings, and the list of expected disagreements.
 //!
 //! Included by path (`#[path = ...] mod`) from both crates' tests, so it names only
-//! `smimetrust_chain` and the crates both have as dev-dependencies.
+//! the crates both have as dev-dependencies.
 
 #![allow(dead_code)] // each test uses its own part of it
 
