@@ -11,16 +11,7 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::error::{CliError, Code, Result};
 
-/// Upper-case hex without separators, as Windows shows thumbprints.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0xF)]));
-    }
-    s
-}
+pub use smimetrust_x509::hex;
 
 /// Normalises a thumbprint argument: drops spaces and colons, upper-cases; must be 40 hex digits.
 pub fn parse_sha1(arg: &str) -> Result<String> {

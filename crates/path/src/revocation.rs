@@ -25,12 +25,12 @@ const ALL_REASONS: u16 = 0x01fe;
 
 /// `issuingDistributionPoint` (2.5.29.28); x509-cert 0.3 gives its type a wrong OID.
 const ID_CE_ISSUING_DISTRIBUTION_POINT: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("2.5.29.28");
+    const_oid::db::rfc5912::ID_CE_ISSUING_DISTRIBUTION_POINT;
 /// `freshestCRL` (2.5.29.46).
-const ID_CE_FRESHEST_CRL: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.46");
+const ID_CE_FRESHEST_CRL: ObjectIdentifier = const_oid::db::rfc5912::ID_CE_FRESHEST_CRL;
 /// `authorityInfoAccess` (1.3.6.1.5.5.7.1.1).
 const ID_PE_AUTHORITY_INFO_ACCESS: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.1.1");
+    const_oid::db::rfc5912::ID_PE_AUTHORITY_INFO_ACCESS;
 
 /// CRL extensions understood (or safely ignored) when critical.
 const KNOWN_CRL: &[ObjectIdentifier] = &[

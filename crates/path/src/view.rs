@@ -20,11 +20,11 @@ use smimetrust_x509::Certificate;
 use smimetrust_x509::tlv::{self, Walker};
 
 /// `id-dsa` (1.2.840.10040.4.1).
-pub(crate) const ID_DSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10040.4.1");
+pub(crate) const ID_DSA: ObjectIdentifier = const_oid::db::rfc5912::ID_DSA;
 /// `anyPolicy` (2.5.29.32.0).
-pub(crate) const ANY_POLICY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.32.0");
+pub(crate) const ANY_POLICY: ObjectIdentifier = const_oid::db::rfc5280::ANY_POLICY;
 /// `inhibitAnyPolicy` (2.5.29.54).
-const INHIBIT_ANY_POLICY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.54");
+const INHIBIT_ANY_POLICY: ObjectIdentifier = const_oid::db::rfc5912::ID_CE_INHIBIT_ANY_POLICY;
 
 /// Extensions the validator processes (or, for the key identifiers, distribution points and
 /// issuer names, may ignore), so may be critical.

@@ -50,18 +50,18 @@ use super::{ANY_EKU, Purpose, SERVER_AUTH, invalid};
 use crate::{Invalid, Reason};
 
 /// `authorityInfoAccess` (1.3.6.1.5.5.7.1.1).
-const AUTHORITY_INFO_ACCESS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.1.1");
+const AUTHORITY_INFO_ACCESS: ObjectIdentifier = const_oid::db::rfc5912::ID_PE_AUTHORITY_INFO_ACCESS;
 
 /// Signature algorithms of BR 7.1.3.2: sha{256,384,512}WithRSAEncryption, RSASSA-PSS,
 /// ecdsa-with-SHA{256,384,512}.
 const SIGNATURE_ALGORITHMS: &[ObjectIdentifier] = &[
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11"),
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.12"),
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.13"),
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10"),
-    ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2"),
-    ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.3"),
-    ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.4"),
+    const_oid::db::rfc5912::SHA_256_WITH_RSA_ENCRYPTION,
+    const_oid::db::rfc5912::SHA_384_WITH_RSA_ENCRYPTION,
+    const_oid::db::rfc5912::SHA_512_WITH_RSA_ENCRYPTION,
+    const_oid::db::rfc5912::ID_RSASSA_PSS,
+    const_oid::db::rfc5912::ECDSA_WITH_SHA_256,
+    const_oid::db::rfc5912::ECDSA_WITH_SHA_384,
+    const_oid::db::rfc5912::ECDSA_WITH_SHA_512,
 ];
 
 /// The BR profile rules for `cert` in `role`; see the [module docs](self).

@@ -21,24 +21,29 @@ pub(super) const fn oid(s: &str) -> ObjectIdentifier {
 }
 
 // Hash functions.
-pub(super) const ID_SHA1: ObjectIdentifier = oid("1.3.14.3.2.26");
-pub(super) const ID_SHA224: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.4");
-pub(super) const ID_SHA256: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.1");
-pub(super) const ID_SHA384: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.2");
-pub(super) const ID_SHA512: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.3");
+pub(super) const ID_SHA1: ObjectIdentifier = const_oid::db::rfc5912::ID_SHA_1;
+pub(super) const ID_SHA224: ObjectIdentifier = const_oid::db::rfc5912::ID_SHA_224;
+pub(super) const ID_SHA256: ObjectIdentifier = const_oid::db::rfc5912::ID_SHA_256;
+pub(super) const ID_SHA384: ObjectIdentifier = const_oid::db::rfc5912::ID_SHA_384;
+pub(super) const ID_SHA512: ObjectIdentifier = const_oid::db::rfc5912::ID_SHA_512;
 
 // RSA (PKCS #1, RFC 8017 / RFC 4055) and the OIW variants.
-pub(super) const RSA_ENCRYPTION: ObjectIdentifier = oid("1.2.840.113549.1.1.1");
-pub(super) const MD2_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.2");
+pub(super) const RSA_ENCRYPTION: ObjectIdentifier = const_oid::db::rfc5912::RSA_ENCRYPTION;
+pub(super) const MD2_WITH_RSA: ObjectIdentifier = const_oid::db::rfc5912::MD_2_WITH_RSA_ENCRYPTION;
 pub(super) const MD4_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.3");
-pub(super) const MD5_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.4");
-pub(super) const SHA1_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.5");
-pub(super) const ID_MGF1: ObjectIdentifier = oid("1.2.840.113549.1.1.8");
-pub(super) const ID_RSASSA_PSS: ObjectIdentifier = oid("1.2.840.113549.1.1.10");
-pub(super) const SHA256_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.11");
-pub(super) const SHA384_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.12");
-pub(super) const SHA512_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.13");
-pub(super) const SHA224_WITH_RSA: ObjectIdentifier = oid("1.2.840.113549.1.1.14");
+pub(super) const MD5_WITH_RSA: ObjectIdentifier = const_oid::db::rfc5912::MD_5_WITH_RSA_ENCRYPTION;
+pub(super) const SHA1_WITH_RSA: ObjectIdentifier =
+    const_oid::db::rfc5912::SHA_1_WITH_RSA_ENCRYPTION;
+pub(super) const ID_MGF1: ObjectIdentifier = const_oid::db::rfc5912::ID_MGF_1;
+pub(super) const ID_RSASSA_PSS: ObjectIdentifier = const_oid::db::rfc5912::ID_RSASSA_PSS;
+pub(super) const SHA256_WITH_RSA: ObjectIdentifier =
+    const_oid::db::rfc5912::SHA_256_WITH_RSA_ENCRYPTION;
+pub(super) const SHA384_WITH_RSA: ObjectIdentifier =
+    const_oid::db::rfc5912::SHA_384_WITH_RSA_ENCRYPTION;
+pub(super) const SHA512_WITH_RSA: ObjectIdentifier =
+    const_oid::db::rfc5912::SHA_512_WITH_RSA_ENCRYPTION;
+pub(super) const SHA224_WITH_RSA: ObjectIdentifier =
+    const_oid::db::rfc5912::SHA_224_WITH_RSA_ENCRYPTION;
 pub(super) const OIW_MD4_WITH_RSA: ObjectIdentifier = oid("1.3.14.3.2.2");
 pub(super) const OIW_MD5_WITH_RSA: ObjectIdentifier = oid("1.3.14.3.2.3");
 pub(super) const OIW_MD2_WITH_RSA_SIGNATURE: ObjectIdentifier = oid("1.3.14.3.2.24");
@@ -47,25 +52,25 @@ pub(super) const OIW_MD5_WITH_RSA_SIGNATURE: ObjectIdentifier = oid("1.3.14.3.2.
 pub(super) const OIW_SHA1_WITH_RSA: ObjectIdentifier = oid("1.3.14.3.2.29");
 
 // ECDSA (RFC 5758, RFC 5480).
-pub(super) const ID_EC_PUBLIC_KEY: ObjectIdentifier = oid("1.2.840.10045.2.1");
+pub(super) const ID_EC_PUBLIC_KEY: ObjectIdentifier = const_oid::db::rfc5912::ID_EC_PUBLIC_KEY;
 pub(super) const ECDSA_WITH_SHA1: ObjectIdentifier = oid("1.2.840.10045.4.1");
-pub(super) const ECDSA_WITH_SHA224: ObjectIdentifier = oid("1.2.840.10045.4.3.1");
-pub(super) const ECDSA_WITH_SHA256: ObjectIdentifier = oid("1.2.840.10045.4.3.2");
-pub(super) const ECDSA_WITH_SHA384: ObjectIdentifier = oid("1.2.840.10045.4.3.3");
-pub(super) const ECDSA_WITH_SHA512: ObjectIdentifier = oid("1.2.840.10045.4.3.4");
-pub(super) const SECP256R1: ObjectIdentifier = oid("1.2.840.10045.3.1.7");
-pub(super) const SECP384R1: ObjectIdentifier = oid("1.3.132.0.34");
-pub(super) const SECP521R1: ObjectIdentifier = oid("1.3.132.0.35");
+pub(super) const ECDSA_WITH_SHA224: ObjectIdentifier = const_oid::db::rfc5912::ECDSA_WITH_SHA_224;
+pub(super) const ECDSA_WITH_SHA256: ObjectIdentifier = const_oid::db::rfc5912::ECDSA_WITH_SHA_256;
+pub(super) const ECDSA_WITH_SHA384: ObjectIdentifier = const_oid::db::rfc5912::ECDSA_WITH_SHA_384;
+pub(super) const ECDSA_WITH_SHA512: ObjectIdentifier = const_oid::db::rfc5912::ECDSA_WITH_SHA_512;
+pub(super) const SECP256R1: ObjectIdentifier = const_oid::db::rfc5912::SECP_256_R_1;
+pub(super) const SECP384R1: ObjectIdentifier = const_oid::db::rfc5912::SECP_384_R_1;
+pub(super) const SECP521R1: ObjectIdentifier = const_oid::db::rfc5912::SECP_521_R_1;
 
 // EdDSA (RFC 8410).
-pub(super) const ID_ED25519: ObjectIdentifier = oid("1.3.101.112");
+pub(super) const ID_ED25519: ObjectIdentifier = const_oid::db::rfc8410::ID_ED_25519;
 
 // DSA (RFC 3279, RFC 5758) and the OIW variant.
-pub(super) const ID_DSA: ObjectIdentifier = oid("1.2.840.10040.4.1");
-pub(super) const DSA_WITH_SHA1: ObjectIdentifier = oid("1.2.840.10040.4.3");
+pub(super) const ID_DSA: ObjectIdentifier = const_oid::db::rfc5912::ID_DSA;
+pub(super) const DSA_WITH_SHA1: ObjectIdentifier = const_oid::db::rfc5912::DSA_WITH_SHA_1;
 pub(super) const OIW_DSA_WITH_SHA1: ObjectIdentifier = oid("1.3.14.3.2.27");
-pub(super) const DSA_WITH_SHA224: ObjectIdentifier = oid("2.16.840.1.101.3.4.3.1");
-pub(super) const DSA_WITH_SHA256: ObjectIdentifier = oid("2.16.840.1.101.3.4.3.2");
+pub(super) const DSA_WITH_SHA224: ObjectIdentifier = const_oid::db::rfc5912::DSA_WITH_SHA_224;
+pub(super) const DSA_WITH_SHA256: ObjectIdentifier = const_oid::db::rfc5912::DSA_WITH_SHA_256;
 
 /// RSA moduli above this many bits are refused (bounds the work an input can ask for).
 pub(super) const RSA_MAX_BITS: usize = 16384;

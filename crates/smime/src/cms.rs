@@ -15,16 +15,14 @@ use smimetrust_x509::tlv::{self, Tlv, Walker};
 use crate::Error;
 
 /// `id-data`.
-pub(crate) const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
+pub(crate) const ID_DATA: ObjectIdentifier = const_oid::db::rfc5911::ID_DATA;
 /// `id-signedData`.
-pub(crate) const ID_SIGNED_DATA: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
+pub(crate) const ID_SIGNED_DATA: ObjectIdentifier = const_oid::db::rfc5911::ID_SIGNED_DATA;
 /// `id-envelopedData`.
-pub(crate) const ID_ENVELOPED_DATA: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.3");
+pub(crate) const ID_ENVELOPED_DATA: ObjectIdentifier = const_oid::db::rfc5911::ID_ENVELOPED_DATA;
 /// `id-ct-authEnvelopedData`.
 pub(crate) const ID_AUTH_ENVELOPED_DATA: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.23");
+    const_oid::db::rfc5911::ID_CT_AUTH_ENVELOPED_DATA;
 
 /// How deep constructed OCTET STRINGs may nest in BER content (each level is a chunk list).
 const MAX_CHUNK_DEPTH: usize = 8;
@@ -322,20 +320,11 @@ impl std::fmt::Display for Sid<'_> {
             Sid::IssuerSerial { issuer, serial } => {
                 let name = x509_cert::name::Name::from_der(issuer)
                     .map_or_else(|_| "(unreadable name)".to_owned(), |n| n.to_string());
-                write!(f, "issuer {name}, serial {}", hex(serial))
+                write!(f, "issuer {name}, serial {}", smimetrust_x509::hex(serial))
             }
-            Sid::Ski(ski) => write!(f, "subject key identifier {}", hex(ski)),
+            Sid::Ski(ski) => write!(f, "subject key identifier {}", smimetrust_x509::hex(ski)),
         }
     }
-}
-
-/// Upper-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02X}");
-        s
-    })
 }
 
 fn sid<'a>(t: &Tlv<'a>) -> Result<Sid<'a>, Error> {
@@ -526,14 +515,8 @@ mod tests {
         );
         let plain = signer_info_bytes(1, None, None, &[]);
         let si = read(&plain).unwrap();
-        assert_eq!(
-            si.digest_alg,
-            ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1")
-        );
-        assert_eq!(
-            si.signature_alg.oid,
-            ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1")
-        );
+        assert_eq!(si.digest_alg, const_oid::db::rfc5912::ID_SHA_256);
+        assert_eq!(si.signature_alg.oid, const_oid::db::rfc5912::RSA_ENCRYPTION);
         assert_eq!(&*si.signature, b"sig");
         assert!(si.signed_attrs.is_none());
         assert!(matches!(si.sid, Sid::IssuerSerial { serial: [5], .. }));

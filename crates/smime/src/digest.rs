@@ -5,13 +5,13 @@ use const_oid::ObjectIdentifier;
 use crate::oid;
 use sha2::Digest as _;
 
-const ID_SHA1: ObjectIdentifier = oid("1.3.14.3.2.26");
-const ID_SHA224: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.4");
-const ID_SHA256: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.1");
-const ID_SHA384: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.2");
-const ID_SHA512: ObjectIdentifier = oid("2.16.840.1.101.3.4.2.3");
-const ID_MD5: ObjectIdentifier = oid("1.2.840.113549.2.5");
-const ID_MD2: ObjectIdentifier = oid("1.2.840.113549.2.2");
+const ID_SHA1: ObjectIdentifier = const_oid::db::rfc5912::ID_SHA_1;
+const ID_SHA224: ObjectIdentifier = const_oid::db::rfc5912::ID_SHA_224;
+const ID_SHA256: ObjectIdentifier = const_oid::db::rfc5912::ID_SHA_256;
+const ID_SHA384: ObjectIdentifier = const_oid::db::rfc5912::ID_SHA_384;
+const ID_SHA512: ObjectIdentifier = const_oid::db::rfc5912::ID_SHA_512;
+const ID_MD5: ObjectIdentifier = const_oid::db::rfc5912::ID_MD_5;
+const ID_MD2: ObjectIdentifier = const_oid::db::rfc5912::ID_MD_2;
 const ID_MD4: ObjectIdentifier = oid("1.2.840.113549.2.4");
 
 /// A digest algorithm a signer may use.

@@ -675,7 +675,7 @@ impl<'v> Verifier<'v> {
                 ci.content.offset,
                 format!(
                     "the content type is {}, not signed-data",
-                    signer::oid_name(&ci.content_type)
+                    smimetrust_x509::names::oid_name(&ci.content_type)
                 ),
             ));
         }

@@ -20,13 +20,13 @@ use crate::{CertIndex, Options};
 use smimetrust_path::Reason;
 use smimetrust_sig::{Reason as SigReason, WarningCode as WeakCode};
 
-const CONTENT_TYPE: ObjectIdentifier = oid("1.2.840.113549.1.9.3");
-const MESSAGE_DIGEST: ObjectIdentifier = oid("1.2.840.113549.1.9.4");
-const SIGNING_TIME: ObjectIdentifier = oid("1.2.840.113549.1.9.5");
+const CONTENT_TYPE: ObjectIdentifier = const_oid::db::rfc5911::ID_CONTENT_TYPE;
+const MESSAGE_DIGEST: ObjectIdentifier = const_oid::db::rfc5911::ID_MESSAGE_DIGEST;
+const SIGNING_TIME: ObjectIdentifier = const_oid::db::rfc5911::ID_SIGNING_TIME;
 
-const RSA_ENCRYPTION: ObjectIdentifier = oid("1.2.840.113549.1.1.1");
-const EC_PUBLIC_KEY: ObjectIdentifier = oid("1.2.840.10045.2.1");
-const ID_DSA: ObjectIdentifier = oid("1.2.840.10040.4.1");
+const RSA_ENCRYPTION: ObjectIdentifier = const_oid::db::rfc5912::RSA_ENCRYPTION;
+const EC_PUBLIC_KEY: ObjectIdentifier = const_oid::db::rfc5912::ID_EC_PUBLIC_KEY;
+const ID_DSA: ObjectIdentifier = const_oid::db::rfc5912::ID_DSA;
 
 /// The content a layer's signatures cover: one or two readings of the same bytes.
 pub(crate) struct Content<'c> {
@@ -121,39 +121,7 @@ fn fail(code: impl Into<Code>, message: impl Into<String>) -> Failure {
     }
 }
 
-/// Names of the OIDs every message has (`const-oid`'s database is searched linearly, a
-/// cost per message): the database's names, which a test checks.
-const COMMON_NAMES: &[(ObjectIdentifier, &str)] = &[
-    (oid("1.2.840.113549.1.1.1"), "rsaEncryption"),
-    (oid("1.2.840.113549.1.1.5"), "sha1WithRSAEncryption"),
-    (oid("1.2.840.113549.1.1.10"), "id-RSASSA-PSS"),
-    (oid("1.2.840.113549.1.1.11"), "sha256WithRSAEncryption"),
-    (oid("1.2.840.113549.1.1.12"), "sha384WithRSAEncryption"),
-    (oid("1.2.840.113549.1.1.13"), "sha512WithRSAEncryption"),
-    (oid("1.2.840.10045.2.1"), "id-ecPublicKey"),
-    (oid("1.2.840.10045.4.3.2"), "ecdsa-with-SHA256"),
-    (oid("1.2.840.10045.4.3.3"), "ecdsa-with-SHA384"),
-    (oid("1.2.840.10045.4.3.4"), "ecdsa-with-SHA512"),
-    (oid("1.3.101.112"), "id-Ed25519"),
-    (oid("1.2.840.10040.4.1"), "id-dsa"),
-    (oid("1.2.840.113549.1.7.1"), "id-data"),
-    (oid("1.3.14.3.2.26"), "id-sha1"),
-    (oid("2.16.840.1.101.3.4.2.1"), "id-sha256"),
-    (oid("2.16.840.1.101.3.4.2.2"), "id-sha384"),
-    (oid("2.16.840.1.101.3.4.2.3"), "id-sha512"),
-    (oid("2.16.840.1.101.3.4.2.4"), "id-sha224"),
-];
-
-/// The name of an OID: the common ones from a table, others from the database, else the
-/// dotted form.
-pub(crate) fn oid_name(o: &ObjectIdentifier) -> String {
-    if let Some((_, name)) = COMMON_NAMES.iter().find(|(known, _)| known == o) {
-        return (*name).to_owned();
-    }
-    const_oid::db::DB
-        .by_oid(o)
-        .map_or_else(|| o.to_string(), str::to_owned)
-}
+use smimetrust_x509::names::oid_name;
 
 /// The signature AlgorithmIdentifier to verify with: CMS allows the key's algorithm
 /// (`rsaEncryption`, `id-ecPublicKey`, `id-dsa`) with the hash given by the digest algorithm.
@@ -605,13 +573,6 @@ fn parse_time(v: &[u8]) -> Option<OffsetDateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn common_names_are_the_database_names() {
-        for (o, name) in COMMON_NAMES {
-            assert_eq!(const_oid::db::DB.by_oid(o), Some(*name), "{o}");
-        }
-    }
 
     /// The forms a content is tried in: the canonical form only when it differs, the first
     /// line end deciding which comes first for a MIME part.

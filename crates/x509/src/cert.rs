@@ -504,8 +504,8 @@ pub fn store_class(der: &[u8]) -> Option<(u8, String)> {
     Some((class, info.subject))
 }
 
-const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.112");
-const ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
+const ED25519: ObjectIdentifier = const_oid::db::rfc8410::ID_ED_25519;
+const ED448: ObjectIdentifier = const_oid::db::rfc8410::ID_ED_448;
 
 /// Bit length of a big-endian unsigned integer without leading zero bytes.
 fn bit_len(bytes: &[u8]) -> Option<u32> {

@@ -10,11 +10,59 @@ use der::{Encode, Tag, Tagged};
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::name::Name;
 
+/// Names of the OIDs every certificate and message has: the database's names (a test checks),
+/// found without the database's linear scan or the cache's lock.
+const COMMON_NAMES: &[(ObjectIdentifier, &str)] = &[
+    (const_oid::db::rfc5912::RSA_ENCRYPTION, "rsaEncryption"),
+    (
+        const_oid::db::rfc5912::SHA_1_WITH_RSA_ENCRYPTION,
+        "sha1WithRSAEncryption",
+    ),
+    (const_oid::db::rfc5912::ID_RSASSA_PSS, "id-RSASSA-PSS"),
+    (
+        const_oid::db::rfc5912::SHA_256_WITH_RSA_ENCRYPTION,
+        "sha256WithRSAEncryption",
+    ),
+    (
+        const_oid::db::rfc5912::SHA_384_WITH_RSA_ENCRYPTION,
+        "sha384WithRSAEncryption",
+    ),
+    (
+        const_oid::db::rfc5912::SHA_512_WITH_RSA_ENCRYPTION,
+        "sha512WithRSAEncryption",
+    ),
+    (const_oid::db::rfc5912::ID_EC_PUBLIC_KEY, "id-ecPublicKey"),
+    (
+        const_oid::db::rfc5912::ECDSA_WITH_SHA_256,
+        "ecdsa-with-SHA256",
+    ),
+    (
+        const_oid::db::rfc5912::ECDSA_WITH_SHA_384,
+        "ecdsa-with-SHA384",
+    ),
+    (
+        const_oid::db::rfc5912::ECDSA_WITH_SHA_512,
+        "ecdsa-with-SHA512",
+    ),
+    (const_oid::db::rfc8410::ID_ED_25519, "id-Ed25519"),
+    (const_oid::db::rfc5912::ID_DSA, "id-dsa"),
+    (const_oid::db::rfc5911::ID_DATA, "id-data"),
+    (const_oid::db::rfc5912::ID_SHA_1, "id-sha1"),
+    (const_oid::db::rfc5912::ID_SHA_256, "id-sha256"),
+    (const_oid::db::rfc5912::ID_SHA_384, "id-sha384"),
+    (const_oid::db::rfc5912::ID_SHA_512, "id-sha512"),
+    (const_oid::db::rfc5912::ID_SHA_224, "id-sha224"),
+];
+
 /// The database name of an OID (`sha256WithRSAEncryption`, `id-Ed25519`, …), or the dotted form.
 ///
-/// `const-oid`'s database is a list scanned linearly (thousands of entries); the few distinct
-/// algorithm OIDs a run meets are looked up once and remembered.
+/// `const-oid`'s database is a list scanned linearly (thousands of entries): the common OIDs
+/// come from a table, and the few other distinct OIDs a run meets are looked up once and
+/// remembered.
 pub fn oid_name(oid: &ObjectIdentifier) -> String {
+    if let Some((_, name)) = COMMON_NAMES.iter().find(|(known, _)| known == oid) {
+        return (*name).to_owned();
+    }
     static CACHE: OnceLock<Mutex<HashMap<ObjectIdentifier, Option<&'static str>>>> =
         OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
@@ -51,28 +99,37 @@ fn attribute_short_name(oid: &ObjectIdentifier) -> Option<&'static str> {
         ObjectIdentifier::new_unwrap(s)
     }
     const TABLE: &[(ObjectIdentifier, &str)] = &[
-        (arc("2.5.4.3"), "CN"),
-        (arc("2.5.4.6"), "C"),
-        (arc("2.5.4.7"), "L"),
-        (arc("2.5.4.8"), "ST"),
-        (arc("2.5.4.10"), "O"),
-        (arc("2.5.4.11"), "OU"),
-        (arc("2.5.4.9"), "STREET"),
-        (arc("0.9.2342.19200300.100.1.25"), "DC"),
-        (arc("0.9.2342.19200300.100.1.1"), "UID"),
-        (arc("1.2.840.113549.1.9.1"), "emailAddress"),
-        (arc("2.5.4.5"), "serialNumber"),
-        (arc("2.5.4.4"), "SN"),
-        (arc("2.5.4.42"), "GN"),
-        (arc("2.5.4.12"), "title"),
-        (arc("2.5.4.43"), "initials"),
-        (arc("2.5.4.44"), "generationQualifier"),
-        (arc("2.5.4.46"), "dnQualifier"),
-        (arc("2.5.4.65"), "pseudonym"),
-        (arc("2.5.4.17"), "postalCode"),
-        (arc("2.5.4.15"), "businessCategory"),
+        (const_oid::db::rfc4519::CN, "CN"),
+        (const_oid::db::rfc4519::C, "C"),
+        (const_oid::db::rfc4519::L, "L"),
+        (const_oid::db::rfc4519::ST, "ST"),
+        (const_oid::db::rfc4519::O, "O"),
+        (const_oid::db::rfc4519::OU, "OU"),
+        (const_oid::db::rfc4519::STREET, "STREET"),
+        (const_oid::db::rfc4519::DC, "DC"),
+        (const_oid::db::rfc4519::UID, "UID"),
+        (
+            const_oid::db::rfc2985::PKCS_9_AT_EMAIL_ADDRESS,
+            "emailAddress",
+        ),
+        (const_oid::db::rfc4519::SERIAL_NUMBER, "serialNumber"),
+        (const_oid::db::rfc4519::SN, "SN"),
+        (const_oid::db::rfc4519::GN, "GN"),
+        (const_oid::db::rfc4519::TITLE, "title"),
+        (const_oid::db::rfc4519::INITIALS, "initials"),
+        (
+            const_oid::db::rfc4519::GENERATION_QUALIFIER,
+            "generationQualifier",
+        ),
+        (const_oid::db::rfc4519::DN_QUALIFIER, "dnQualifier"),
+        (const_oid::db::rfc3280::PSEUDONYM, "pseudonym"),
+        (const_oid::db::rfc4519::POSTAL_CODE, "postalCode"),
+        (
+            const_oid::db::rfc4519::BUSINESS_CATEGORY,
+            "businessCategory",
+        ),
         (arc("2.5.4.97"), "organizationIdentifier"),
-        (arc("2.5.4.13"), "description"),
+        (const_oid::db::rfc4519::DESCRIPTION, "description"),
         (arc("1.3.6.1.4.1.311.60.2.1.1"), "jurisdictionL"),
         (arc("1.3.6.1.4.1.311.60.2.1.2"), "jurisdictionST"),
         (arc("1.3.6.1.4.1.311.60.2.1.3"), "jurisdictionC"),
@@ -81,7 +138,7 @@ fn attribute_short_name(oid: &ObjectIdentifier) -> Option<&'static str> {
 }
 
 /// The `emailAddress` attribute (PKCS #9).
-pub const EMAIL_ADDRESS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.1");
+pub const EMAIL_ADDRESS: ObjectIdentifier = const_oid::db::rfc2985::PKCS_9_AT_EMAIL_ADDRESS;
 
 /// The text of a directory string value, when its type is a character string this crate reads.
 pub fn attribute_text(atv: &AttributeTypeAndValue) -> Option<String> {
@@ -189,6 +246,14 @@ pub fn rfc4514(name: &Name) -> String {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn common_names_are_the_database_names() {
+        for (o, name) in COMMON_NAMES {
+            assert_eq!(DB.by_oid(o), Some(*name), "{o}");
+            assert_eq!(oid_name(o), *name);
+        }
+    }
 
     #[test]
     fn algorithm_names_match_the_database() {

@@ -14,9 +14,9 @@ use crate::tlv::{self, Tlv, WalkError, Walker};
 use crate::{Error, pem};
 
 /// `pkcs7-signedData` (1.2.840.113549.1.7.2).
-pub const SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
+pub const SIGNED_DATA: ObjectIdentifier = const_oid::db::rfc5911::ID_SIGNED_DATA;
 /// `pkcs7-data` (1.2.840.113549.1.7.1).
-pub const DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
+pub const DATA: ObjectIdentifier = const_oid::db::rfc5911::ID_DATA;
 /// `szOID_CTL` (1.3.6.1.4.1.311.10.1): the content type of a certificate trust list.
 pub const CTL: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.10.1");
 
