@@ -60,7 +60,6 @@
 //! ```
 #![forbid(unsafe_code)]
 
-mod cms;
 mod digest;
 mod error;
 pub mod mbox;
@@ -81,9 +80,9 @@ pub use report::{
     Warning, WarningCode,
 };
 
-use cms::Sid;
 use digest::Form;
 use mime::Media;
+use smimetrust_x509::cms::{self, Sid};
 
 /// What to verify for.
 #[derive(Debug, Clone, PartialEq, Eq)]

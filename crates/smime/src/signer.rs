@@ -11,7 +11,6 @@ use smimetrust_x509::Certificate;
 use time::OffsetDateTime;
 
 use crate::ErrorCode;
-use crate::cms::{self, SignedData, SignerInfo};
 use crate::digest::{DigestAlg, Form, Lookup};
 use crate::report::{
     ChainEntry, Code, FailureCode, NoticeCode, SignerReport, Status, Warning, WarningCode,
@@ -19,6 +18,7 @@ use crate::report::{
 use crate::{CertIndex, Options};
 use smimetrust_path::Reason;
 use smimetrust_sig::{Reason as SigReason, WarningCode as WeakCode};
+use smimetrust_x509::cms::{self, SignedData, SignerInfo};
 
 const CONTENT_TYPE: ObjectIdentifier = const_oid::db::rfc5911::ID_CONTENT_TYPE;
 const MESSAGE_DIGEST: ObjectIdentifier = const_oid::db::rfc5911::ID_MESSAGE_DIGEST;
@@ -491,7 +491,12 @@ fn signed_attributes(attrs: &smimetrust_x509::tlv::Tlv<'_>) -> Result<Found, Fai
     let mut message_digest = None;
     let mut signing_time = None;
     for a in list {
-        let a = a.map_err(|e| fail(FailureCode::MalformedSignedAttribute, e.to_string()))?;
+        let a = a.map_err(|e| {
+            fail(
+                FailureCode::MalformedSignedAttribute,
+                crate::Error::from(e).to_string(),
+            )
+        })?;
         let dup = |name: &str| {
             fail(
                 FailureCode::MalformedSignedAttribute,

@@ -5,7 +5,8 @@
 //!   reveals ([`CertInfo`]); a certificate the strict parser rejects is still a certificate.
 //! * [`names`]: RFC 4514 names and the one OID name table.
 //! * [`pem`]: PEM blocks in text; [`tlv`]: the DER/BER TLV walker that keeps every element's
-//!   bytes; [`pkcs7`]: PKCS#7 / CMS SignedData framing, certs-only bundles read and written.
+//!   bytes; [`cms`]: the CMS ContentInfo and SignedData reader (signers, signed attributes as
+//!   encoded); [`pkcs7`]: certs-only bundles read and written.
 //!
 //! ```
 //! use smimetrust_x509::{Certificate, pkcs7};
@@ -26,6 +27,7 @@
 #![forbid(unsafe_code)]
 
 mod cert;
+pub mod cms;
 mod codes;
 mod error;
 pub mod names;

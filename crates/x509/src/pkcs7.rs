@@ -11,7 +11,7 @@ use const_oid::ObjectIdentifier;
 use der::{Encode, Header, Length, Tag, TagNumber};
 
 use crate::tlv::{self, Tlv, WalkError, Walker};
-use crate::{Error, pem};
+use crate::{Error, cms, pem};
 
 /// `pkcs7-signedData` (1.2.840.113549.1.7.2).
 pub const SIGNED_DATA: ObjectIdentifier = const_oid::db::rfc5911::ID_SIGNED_DATA;
@@ -21,16 +21,7 @@ pub const DATA: ObjectIdentifier = const_oid::db::rfc5911::ID_DATA;
 pub const CTL: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.4.1.311.10.1");
 
 /// The parts of a SignedData that matter here, borrowing the input.
-#[derive(Debug, Default)]
-#[non_exhaustive]
-pub struct Bundle<'a> {
-    /// `encapContentInfo.eContentType` (`None` for Wine's bare form, whose OID is empty).
-    pub content_type: Option<ObjectIdentifier>,
-    /// Every certificate (`CertificateChoices` that are plain certificates), original bytes.
-    pub certs: Vec<&'a [u8]>,
-    /// Every CRL (`RevocationInfoChoice` that are plain CRLs), original bytes.
-    pub crls: Vec<&'a [u8]>,
-}
+pub use crate::cms::Certificates as Bundle;
 
 /// Which top-level shape a DER/BER input has, as far as PKCS#7 goes.
 pub enum Shape {
@@ -91,49 +82,17 @@ pub fn parse<'a>(outer: &Tlv<'a>) -> Result<Bundle<'a>, WalkError> {
 }
 
 fn parse_content_info<'a>(outer: &Tlv<'a>) -> Result<Bundle<'a>, WalkError> {
-    let mut ci = Walker::inside(outer);
-    ci.require("the content type")?;
-    let explicit = ci.require("the [0] content of the ContentInfo")?;
-    if !tlv::is_context(explicit.tag, 0) {
+    let ci = cms::content_info_in(outer)?;
+    if ci.content.tag != Tag::Sequence {
         return Err(WalkError::new(
-            explicit.offset,
-            format!(
-                "expected the [0] content, found {}",
-                tlv::tag_name(explicit.tag)
-            ),
-        ));
-    }
-    let mut inner = Walker::inside(&explicit);
-    let signed = inner.require("the SignedData SEQUENCE")?;
-    if signed.tag != Tag::Sequence {
-        return Err(WalkError::new(
-            signed.offset,
+            ci.content.offset,
             format!(
                 "expected the SignedData SEQUENCE, found {}",
-                tlv::tag_name(signed.tag)
+                tlv::tag_name(ci.content.tag)
             ),
         ));
     }
-    let mut sd = Walker::inside(&signed);
-    expect_tag(&mut sd, Tag::Integer, "the SignedData version")?;
-    expect_tag(&mut sd, Tag::Set, "the digestAlgorithms SET")?;
-    let encap = expect_tag(&mut sd, Tag::Sequence, "the encapContentInfo SEQUENCE")?;
-    let content_type = {
-        let mut e = Walker::inside(&encap);
-        let oid = expect_tag(&mut e, Tag::ObjectIdentifier, "the eContentType")?;
-        ObjectIdentifier::from_bytes(oid.content).map_err(|_| {
-            WalkError::new(
-                oid.offset,
-                "the eContentType is not a valid object identifier",
-            )
-        })?
-    };
-    let mut bundle = Bundle {
-        content_type: Some(content_type),
-        ..Bundle::default()
-    };
-    collect_choices(&mut sd, &mut bundle)?;
-    Ok(bundle)
+    cms::certificates(&ci.content)
 }
 
 fn parse_wine_bare<'a>(outer: &Tlv<'a>) -> Result<Bundle<'a>, WalkError> {
@@ -141,33 +100,8 @@ fn parse_wine_bare<'a>(outer: &Tlv<'a>) -> Result<Bundle<'a>, WalkError> {
     expect_tag(&mut w, Tag::Integer, "the version")?;
     expect_tag(&mut w, Tag::Sequence, "the content info")?;
     let mut bundle = Bundle::default();
-    collect_choices(&mut w, &mut bundle)?;
+    cms::rest_of_bundle(&mut w, &mut bundle)?;
     Ok(bundle)
-}
-
-/// Walks the rest of a SignedData: `[0]` certificates, `[1]` CRLs, the signerInfos SET.
-fn collect_choices<'a>(w: &mut Walker<'a>, bundle: &mut Bundle<'a>) -> Result<(), WalkError> {
-    while let Some(item) = w.next_tlv() {
-        let item = item?;
-        let target = if tlv::is_context(item.tag, 0) {
-            &mut bundle.certs
-        } else if tlv::is_context(item.tag, 1) {
-            &mut bundle.crls
-        } else {
-            // signerInfos (and anything after it) carry nothing we keep.
-            continue;
-        };
-        let mut set = Walker::inside(&item);
-        while let Some(member) = set.next_tlv() {
-            let member = member?;
-            // Other CertificateChoices / RevocationInfoChoices (attribute certificates, other
-            // formats) are tagged [n]; only plain certificates and CRLs are SEQUENCEs.
-            if member.tag == Tag::Sequence {
-                target.push(member.raw);
-            }
-        }
-    }
-    Ok(())
 }
 
 fn expect_tag<'a>(w: &mut Walker<'a>, tag: Tag, what: &str) -> Result<Tlv<'a>, WalkError> {

@@ -1,5 +1,5 @@
-//! CMS (RFC 5652) ContentInfo and SignedData, read from DER or BER without re-encoding what is
-//! signed: the TLV walker of `smimetrust-x509` frames the structure (indefinite lengths and
+//! CMS (RFC 5652) ContentInfo and SignedData, the one reader of this project, from DER or BER
+//! without re-encoding what is signed: the [TLV walker](crate::tlv) frames the structure (indefinite lengths and
 //! constructed OCTET STRINGs included) and keeps the original bytes of certificates, CRLs and
 //! signed attributes. Each SignerInfo is read in place, its AlgorithmIdentifiers decoded with
 //! `spki`'s borrowing type: a decode of the whole SignerInfo with the `cms` crate copied its
@@ -8,39 +8,47 @@
 
 use std::borrow::Cow;
 
+use crate::tlv::{self, Tlv, WalkError, Walker};
 use const_oid::ObjectIdentifier;
 use der::{Decode, Tag};
-use smimetrust_x509::tlv::{self, Tlv, Walker};
 
-use crate::Error;
+/// What goes wrong reading CMS: where, and what.
+type Error = WalkError;
 
 /// `id-data`.
-pub(crate) const ID_DATA: ObjectIdentifier = const_oid::db::rfc5911::ID_DATA;
+pub const ID_DATA: ObjectIdentifier = const_oid::db::rfc5911::ID_DATA;
 /// `id-signedData`.
-pub(crate) const ID_SIGNED_DATA: ObjectIdentifier = const_oid::db::rfc5911::ID_SIGNED_DATA;
+pub const ID_SIGNED_DATA: ObjectIdentifier = const_oid::db::rfc5911::ID_SIGNED_DATA;
 /// `id-envelopedData`.
-pub(crate) const ID_ENVELOPED_DATA: ObjectIdentifier = const_oid::db::rfc5911::ID_ENVELOPED_DATA;
+pub const ID_ENVELOPED_DATA: ObjectIdentifier = const_oid::db::rfc5911::ID_ENVELOPED_DATA;
 /// `id-ct-authEnvelopedData`.
-pub(crate) const ID_AUTH_ENVELOPED_DATA: ObjectIdentifier =
+pub const ID_AUTH_ENVELOPED_DATA: ObjectIdentifier =
     const_oid::db::rfc5911::ID_CT_AUTH_ENVELOPED_DATA;
 
 /// How deep constructed OCTET STRINGs may nest in BER content (each level is a chunk list).
 const MAX_CHUNK_DEPTH: usize = 8;
 
 /// A ContentInfo: its type and the `[0]` content element.
-pub(crate) struct ContentInfo<'a> {
+#[non_exhaustive]
+pub struct ContentInfo<'a> {
+    /// `contentType`.
     pub content_type: ObjectIdentifier,
+    /// The element inside `[0] content`.
     pub content: Tlv<'a>,
 }
 
 /// Reads the ContentInfo that `bytes` consist of.
-pub(crate) fn content_info(bytes: &[u8]) -> Result<ContentInfo<'_>, Error> {
-    let outer = tlv::single_sequence(bytes)?;
-    let mut ci = Walker::inside(&outer);
+pub fn content_info(bytes: &[u8]) -> Result<ContentInfo<'_>, Error> {
+    content_info_in(&tlv::single_sequence(bytes)?)
+}
+
+/// Reads the ContentInfo whose outer SEQUENCE is `outer`.
+pub fn content_info_in<'a>(outer: &Tlv<'a>) -> Result<ContentInfo<'a>, Error> {
+    let mut ci = Walker::inside(outer);
     let oid = ci.require("the content type")?;
     check_tag(&oid, Tag::ObjectIdentifier, "the content type")?;
     let content_type = ObjectIdentifier::from_bytes(oid.content)
-        .map_err(|e| Error::cms(oid.offset, format!("content type: {e}")))?;
+        .map_err(|e| WalkError::new(oid.offset, format!("content type: {e}")))?;
     let explicit = ci.require("the [0] content")?;
     check_context(&explicit, 0, "the [0] content")?;
     let mut inner = Walker::inside(&explicit);
@@ -52,7 +60,8 @@ pub(crate) fn content_info(bytes: &[u8]) -> Result<ContentInfo<'_>, Error> {
 }
 
 /// A SignedData, borrowing the input.
-pub(crate) struct SignedData<'a> {
+#[non_exhaustive]
+pub struct SignedData<'a> {
     /// `encapContentInfo.eContentType`.
     pub econtent_type: ObjectIdentifier,
     /// `encapContentInfo.eContent`'s octets (chunks of a constructed BER OCTET STRING joined);
@@ -67,7 +76,8 @@ pub(crate) struct SignedData<'a> {
 }
 
 /// One SignerInfo, borrowing the input; its signed attributes exactly as encoded.
-pub(crate) struct SignerInfo<'a> {
+#[non_exhaustive]
+pub struct SignerInfo<'a> {
     /// Where it starts in the CMS bytes.
     pub offset: usize,
     /// The signer identifier, as encoded.
@@ -95,7 +105,7 @@ fn check_context(t: &Tlv<'_>, n: u32, what: &str) -> Result<(), Error> {
     if tlv::is_context(t.tag, n) {
         return Ok(());
     }
-    Err(Error::cms(
+    Err(WalkError::new(
         t.offset,
         format!("expected {what}, found {}", tlv::tag_name(t.tag)),
     ))
@@ -106,14 +116,14 @@ fn check_tag(t: &Tlv<'_>, tag: Tag, what: &str) -> Result<(), Error> {
     if t.tag == tag {
         return Ok(());
     }
-    Err(Error::cms(
+    Err(WalkError::new(
         t.offset,
         format!("expected {what}, found {}", tlv::tag_name(t.tag)),
     ))
 }
 
 /// Reads a SignedData from the content element of a ContentInfo of type signedData.
-pub(crate) fn signed_data<'a>(content: &Tlv<'a>) -> Result<SignedData<'a>, Error> {
+pub fn signed_data<'a>(content: &Tlv<'a>) -> Result<SignedData<'a>, Error> {
     check_tag(content, Tag::Sequence, "the SignedData SEQUENCE")?;
     let mut sd = Walker::inside(content);
     expect(&mut sd, Tag::Integer, "the SignedData version")?;
@@ -124,29 +134,16 @@ pub(crate) fn signed_data<'a>(content: &Tlv<'a>) -> Result<SignedData<'a>, Error
     let mut crls = Vec::new();
     let mut next = sd.require("the signerInfos SET")?;
     if tlv::is_context(next.tag, 0) {
-        let mut w = Walker::inside(&next);
-        while let Some(c) = w.next_tlv() {
-            let c = c?;
-            // Other CertificateChoices (attribute certificates, [3] other) are skipped.
-            if c.tag == Tag::Sequence {
-                certs.push(c.raw);
-            }
-        }
+        choices(&next, &mut certs)?;
         next = sd.require("the signerInfos SET")?;
     }
     if tlv::is_context(next.tag, 1) {
-        let mut w = Walker::inside(&next);
-        while let Some(c) = w.next_tlv() {
-            let c = c?;
-            if c.tag == Tag::Sequence {
-                crls.push(c.raw);
-            }
-        }
+        choices(&next, &mut crls)?;
         next = sd.require("the signerInfos SET")?;
     }
     check_tag(&next, Tag::Set, "the signerInfos SET")?;
     if !sd.is_empty() {
-        return Err(Error::cms(
+        return Err(WalkError::new(
             sd.offset(),
             "bytes after the signerInfos SET inside the SignedData",
         ));
@@ -165,6 +162,73 @@ pub(crate) fn signed_data<'a>(content: &Tlv<'a>) -> Result<SignedData<'a>, Error
     })
 }
 
+/// The plain certificates (or CRLs) of a `[0]` certificates (or `[1]` crls) element, as
+/// encoded, to `out`: the other CertificateChoices and RevocationInfoChoices (attribute
+/// certificates, `other` forms) are tagged `[n]`, and skipped.
+pub fn choices<'a>(set: &Tlv<'a>, out: &mut Vec<&'a [u8]>) -> Result<(), Error> {
+    let mut w = Walker::inside(set);
+    while let Some(c) = w.next_tlv() {
+        let c = c?;
+        if c.tag == Tag::Sequence {
+            out.push(c.raw);
+        }
+    }
+    Ok(())
+}
+
+/// What a certificate bundle needs of a SignedData, read leniently: the version, the
+/// digestAlgorithms, the eContentType (its content is not read), then every `[0]` certificate
+/// and `[1]` CRL; the signerInfos and anything after are framed, not read (a CTL's signers are
+/// Windows' business). The strict read of a signed message is [`signed_data`].
+pub fn certificates<'a>(content: &Tlv<'a>) -> Result<Certificates<'a>, Error> {
+    check_tag(content, Tag::Sequence, "the SignedData SEQUENCE")?;
+    let mut sd = Walker::inside(content);
+    expect(&mut sd, Tag::Integer, "the SignedData version")?;
+    expect(&mut sd, Tag::Set, "the digestAlgorithms SET")?;
+    let encap = expect(&mut sd, Tag::Sequence, "the encapContentInfo SEQUENCE")?;
+    let mut e = Walker::inside(&encap);
+    let oid = expect(&mut e, Tag::ObjectIdentifier, "the eContentType")?;
+    let content_type = ObjectIdentifier::from_bytes(oid.content).map_err(|_| {
+        WalkError::new(
+            oid.offset,
+            "the eContentType is not a valid object identifier",
+        )
+    })?;
+    let mut found = Certificates {
+        content_type: Some(content_type),
+        certs: Vec::new(),
+        crls: Vec::new(),
+    };
+    rest_of_bundle(&mut sd, &mut found)?;
+    Ok(found)
+}
+
+/// The certificates and CRLs of a bundle (see [`certificates`]).
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct Certificates<'a> {
+    /// `encapContentInfo.eContentType` (`None` for Wine's bare form, whose OID is empty).
+    pub content_type: Option<ObjectIdentifier>,
+    /// Every plain certificate, as encoded.
+    pub certs: Vec<&'a [u8]>,
+    /// Every plain CRL, as encoded.
+    pub crls: Vec<&'a [u8]>,
+}
+
+/// The rest of a SignedData after its encapContentInfo: `[0]` certificates and `[1]` CRLs
+/// collected, anything else (the signerInfos) framed and passed over.
+pub fn rest_of_bundle<'a>(w: &mut Walker<'a>, found: &mut Certificates<'a>) -> Result<(), Error> {
+    while let Some(item) = w.next_tlv() {
+        let item = item?;
+        if tlv::is_context(item.tag, 0) {
+            choices(&item, &mut found.certs)?;
+        } else if tlv::is_context(item.tag, 1) {
+            choices(&item, &mut found.crls)?;
+        }
+    }
+    Ok(())
+}
+
 /// The eContentType and the eContent octets (`None` when detached).
 type Encap<'a> = (ObjectIdentifier, Option<Cow<'a, [u8]>>);
 
@@ -172,7 +236,7 @@ fn encap_content<'a>(encap: &Tlv<'a>) -> Result<Encap<'a>, Error> {
     let mut w = Walker::inside(encap);
     let oid = expect(&mut w, Tag::ObjectIdentifier, "the eContentType")?;
     let econtent_type = ObjectIdentifier::from_bytes(oid.content)
-        .map_err(|e| Error::cms(oid.offset, format!("eContentType: {e}")))?;
+        .map_err(|e| WalkError::new(oid.offset, format!("eContentType: {e}")))?;
     let econtent = match w.next_tlv() {
         None => None,
         Some(explicit) => {
@@ -184,7 +248,7 @@ fn encap_content<'a>(encap: &Tlv<'a>) -> Result<Encap<'a>, Error> {
         }
     };
     if !w.is_empty() {
-        return Err(Error::cms(
+        return Err(WalkError::new(
             w.offset(),
             "bytes after the eContent in the encapContentInfo",
         ));
@@ -197,7 +261,7 @@ fn octet_string<'a>(t: &Tlv<'a>, depth: usize) -> Result<Cow<'a, [u8]>, Error> {
     match t.tag {
         Tag::OctetString if is_constructed(t) => {
             if depth >= MAX_CHUNK_DEPTH {
-                return Err(Error::cms(
+                return Err(WalkError::new(
                     t.offset,
                     "octet string chunks nested too deeply",
                 ));
@@ -210,7 +274,7 @@ fn octet_string<'a>(t: &Tlv<'a>, depth: usize) -> Result<Cow<'a, [u8]>, Error> {
             Ok(Cow::Owned(out))
         }
         Tag::OctetString => Ok(Cow::Borrowed(t.content)),
-        other => Err(Error::cms(
+        other => Err(WalkError::new(
             t.offset,
             format!("expected an OCTET STRING, found {}", tlv::tag_name(other)),
         )),
@@ -231,7 +295,7 @@ fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, Error> {
     let mut w = Walker::inside(si);
     let version = expect(&mut w, Tag::Integer, "the SignerInfo version")?;
     if !matches!(version.content, [0..=5]) {
-        return Err(Error::cms(
+        return Err(WalkError::new(
             version.offset,
             "the SignerInfo version is not a CMSVersion (0 to 5)",
         ));
@@ -257,7 +321,7 @@ fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, Error> {
         check_attributes(&unsigned)?;
     }
     if !w.is_empty() {
-        return Err(Error::cms(
+        return Err(WalkError::new(
             w.offset(),
             "bytes after the end of the SignerInfo",
         ));
@@ -276,21 +340,26 @@ fn signer_info<'a>(si: &Tlv<'a>) -> Result<SignerInfo<'a>, Error> {
 fn algorithm<'a>(t: &Tlv<'a>, what: &str) -> Result<spki::AlgorithmIdentifierRef<'a>, Error> {
     spki::AlgorithmIdentifierRef::from_der(t.raw)
         .or_else(|_| spki::AlgorithmIdentifierRef::from_ber(t.raw))
-        .map_err(|e| Error::cms(t.offset, format!("{what}: {}", e.kind())))
+        .map_err(|e| WalkError::new(t.offset, format!("{what}: {}", e.kind())))
 }
 
 /// How a SignerInfo names its certificate.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Sid<'a> {
-    /// issuerAndSerialNumber: the issuer Name (DER, as encoded) and the serial's content octets.
-    IssuerSerial { issuer: &'a [u8], serial: &'a [u8] },
+pub enum Sid<'a> {
+    /// issuerAndSerialNumber.
+    IssuerSerial {
+        /// The issuer Name, DER as encoded.
+        issuer: &'a [u8],
+        /// The serial number's content octets.
+        serial: &'a [u8],
+    },
     /// subjectKeyIdentifier.
     Ski(&'a [u8]),
 }
 
 impl Sid<'_> {
     /// Whether `cert` is the one named.
-    pub(crate) fn matches(&self, cert: &smimetrust_x509::Certificate) -> bool {
+    pub fn matches(&self, cert: &crate::Certificate) -> bool {
         match *self {
             Sid::IssuerSerial { issuer, serial } => cert.raw_fields().is_some_and(|f| {
                 f.serial == serial && (f.issuer == issuer || names_equal(f.issuer, issuer))
@@ -320,9 +389,9 @@ impl std::fmt::Display for Sid<'_> {
             Sid::IssuerSerial { issuer, serial } => {
                 let name = x509_cert::name::Name::from_der(issuer)
                     .map_or_else(|_| "(unreadable name)".to_owned(), |n| n.to_string());
-                write!(f, "issuer {name}, serial {}", smimetrust_x509::hex(serial))
+                write!(f, "issuer {name}, serial {}", crate::hex(serial))
             }
-            Sid::Ski(ski) => write!(f, "subject key identifier {}", smimetrust_x509::hex(ski)),
+            Sid::Ski(ski) => write!(f, "subject key identifier {}", crate::hex(ski)),
         }
     }
 }
@@ -340,7 +409,7 @@ fn sid<'a>(t: &Tlv<'a>) -> Result<Sid<'a>, Error> {
     if matches!(t.tag, Tag::ContextSpecific { constructed: false, number } if number.value() == 0) {
         return Ok(Sid::Ski(t.content));
     }
-    Err(Error::cms(
+    Err(WalkError::new(
         t.offset,
         format!(
             "expected a signer identifier, found {}",
@@ -351,7 +420,7 @@ fn sid<'a>(t: &Tlv<'a>) -> Result<Sid<'a>, Error> {
 
 /// The bytes the signature covers when there are signed attributes: the `[0]` element with its
 /// tag replaced by `SET OF` (RFC 5652 5.4), everything else exactly as encoded.
-pub(crate) fn signed_attrs_message(attrs: &Tlv<'_>) -> Vec<u8> {
+pub fn signed_attrs_message(attrs: &Tlv<'_>) -> Vec<u8> {
     let mut out = attrs.raw.to_vec();
     if let Some(first) = out.first_mut() {
         *first = 0x31;
@@ -360,8 +429,11 @@ pub(crate) fn signed_attrs_message(attrs: &Tlv<'_>) -> Vec<u8> {
 }
 
 /// One attribute, as encoded.
-pub(crate) struct Attribute<'a> {
+#[non_exhaustive]
+pub struct Attribute<'a> {
+    /// The attribute type.
     pub oid: ObjectIdentifier,
+    /// Where the attribute starts.
     pub offset: usize,
     /// How many values its SET has.
     pub count: usize,
@@ -372,7 +444,7 @@ pub(crate) struct Attribute<'a> {
 /// The attributes of a `[0]` signed (or `[1]` unsigned) attributes element, in encoded order,
 /// read as they are iterated (no list is built): each must be a SEQUENCE of an OID and a SET
 /// of values, every value well framed. Ends after the first error.
-pub(crate) fn attributes<'a>(attrs: &Tlv<'a>) -> Attributes<'a> {
+pub fn attributes<'a>(attrs: &Tlv<'a>) -> Attributes<'a> {
     Attributes {
         w: Walker::inside(attrs),
         failed: false,
@@ -385,7 +457,7 @@ fn check_attributes(attrs: &Tlv<'_>) -> Result<(), Error> {
 }
 
 /// See [`attributes`].
-pub(crate) struct Attributes<'a> {
+pub struct Attributes<'a> {
     w: Walker<'a>,
     failed: bool,
 }
@@ -398,7 +470,7 @@ impl<'a> Iterator for Attributes<'a> {
             return None;
         }
         let next = self.w.next_tlv()?;
-        let attribute = next.map_err(Error::from).and_then(|a| attribute(&a));
+        let attribute = next.and_then(|a| attribute(&a));
         self.failed = attribute.is_err();
         Some(attribute)
     }
@@ -409,7 +481,7 @@ fn attribute<'a>(a: &Tlv<'a>) -> Result<Attribute<'a>, Error> {
     let mut aw = Walker::inside(a);
     let oid = expect(&mut aw, Tag::ObjectIdentifier, "the attribute type")?;
     let oid_value = ObjectIdentifier::from_bytes(oid.content)
-        .map_err(|e| Error::cms(oid.offset, format!("attribute type: {e}")))?;
+        .map_err(|e| WalkError::new(oid.offset, format!("attribute type: {e}")))?;
     let set = expect(&mut aw, Tag::Set, "the attribute values SET")?;
     let mut count = 0;
     let mut first = None;
