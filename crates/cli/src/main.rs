@@ -16,6 +16,7 @@ mod chain;
 mod check;
 mod error;
 mod exchange;
+mod exchange_script;
 mod output;
 mod render;
 mod sst;
