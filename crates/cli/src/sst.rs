@@ -1,16 +1,17 @@
-//! `smimetrust sst …`
+//! `smimetrust sst …`: arguments in, one library call (the loader, `smimetrust_store`'s store
+//! building, `smimetrust_sst`'s merge, diff and removal), output rendered.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use smimetrust_sst::{Element, Store, prop};
-use smimetrust_store::{Loaded, Object, ObjectKind};
+use smimetrust_sst::{Element, Store, X509_ASN_ENCODING, prop};
+use smimetrust_store::{Loaded, Object, ObjectKind, Source};
 use smimetrust_x509::pkcs7;
 
 use crate::args::{ExtractFormat, Format, SstCommand, StoreFormat};
-use crate::error::{CliError, Result};
+use crate::error::{CliError, Code, Result};
 use crate::output::{self, check_not_input, is_dash, write_atomic};
 use crate::render::{self, hex, parse_sha1};
 
@@ -40,90 +41,108 @@ pub fn run(cmd: SstCommand) -> Result<u8> {
 /// Loads inputs with the one loader; warnings and dropped duplicates go to standard error.
 fn load(paths: &[PathBuf]) -> Result<Loaded> {
     let loaded = output::load(paths)?;
-    let mut err = io::stderr().lock();
     for d in &loaded.duplicates {
-        let _ = writeln!(
-            err,
-            "smimetrust: note[duplicate-dropped]: {} in {} (#{}) is already in {} (#{}); keeping the first",
-            d.sha1, d.dropped.name, d.dropped.index, d.kept.name, d.kept.index
-        );
+        note_duplicate(&d.sha1, &d.dropped, &d.kept);
     }
     Ok(loaded)
 }
 
-/// See [`Object::to_element`]; errors become CLI errors.
-fn to_element(o: &Object, fresh: bool) -> Result<Element> {
-    o.to_element(fresh).map_err(CliError::chain)
+/// `note[duplicate-dropped]`: the copy at `dropped` is left out, the one at `kept` stays.
+fn note_duplicate(sha1: &str, dropped: &Source, kept: &Source) {
+    let (d, k) = (&dropped.name, &kept.name);
+    let (di, ki) = (dropped.index, kept.index);
+    let _ = writeln!(
+        io::stderr().lock(),
+        "smimetrust: note[{}]: {sha1} in {d} (#{di}) is already in {k} (#{ki}); keeping the first",
+        Code::DuplicateDropped,
+    );
 }
 
+/// `warning[CODE]: message` on standard error.
+fn warn(code: Code, message: &str) {
+    let _ = writeln!(
+        io::stderr().lock(),
+        "smimetrust: warning[{code}]: {message}"
+    );
+}
+
+/// [`Object::to_element`] for each object; errors become CLI errors.
+fn to_elements(objects: &[Object], fresh: bool) -> Result<Vec<Element>> {
+    let elements = objects.iter().map(|o| o.to_element(fresh));
+    elements
+        .collect::<std::result::Result<_, _>>()
+        .map_err(CliError::chain)
+}
+
+/// `--to`, else by OUT's extension, else `.sst`.
 fn target_format(out: &Path, to: Option<StoreFormat>) -> StoreFormat {
-    if let Some(f) = to {
-        return f;
-    }
-    let ext = out
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("p7b" | "p7c" | "p7") => StoreFormat::P7b,
-        Some("pem" | "crt") => StoreFormat::Pem,
-        _ => StoreFormat::Sst,
+    let ext = out.extension().and_then(|e| e.to_str());
+    match (to, ext.map(str::to_ascii_lowercase).as_deref()) {
+        (Some(f), _) => f,
+        (None, Some("p7b" | "p7c" | "p7")) => StoreFormat::P7b,
+        (None, Some("pem" | "crt")) => StoreFormat::Pem,
+        (None, _) => StoreFormat::Sst,
     }
 }
 
-/// Encodes objects in the target format; reports what a format without properties drops.
+/// Encodes in the target format; warns about what PKCS#7 and PEM have no place for.
 fn encode(objects: &[Object], elements: Vec<Element>, format: StoreFormat) -> Result<Vec<u8>> {
-    match format {
-        StoreFormat::Sst => Store { elements }
+    if format == StoreFormat::Sst {
+        return Store { elements }
             .to_bytes()
-            .map_err(|e| CliError::sst("output", &e)),
-        StoreFormat::P7b | StoreFormat::Pem => {
-            let props: usize = elements.iter().map(|e| e.properties.len()).sum();
-            let ctls = objects.iter().filter(|o| o.kind == ObjectKind::Ctl).count();
-            let mut err = io::stderr().lock();
-            if props > 0 && objects.iter().any(|o| !o.properties.is_empty()) {
-                let _ = writeln!(
-                    err,
-                    "smimetrust: warning[properties-dropped]: {} and PEM have no place for store properties (friendly names, EKU restrictions…); {props} property record(s) not written",
-                    if format == StoreFormat::P7b {
-                        "PKCS#7"
-                    } else {
-                        "PEM"
-                    }
-                );
-            }
-            if ctls > 0 {
-                let _ = writeln!(
-                    err,
-                    "smimetrust: warning[ctl-dropped]: {ctls} certificate trust list(s) cannot be written to this format"
-                );
-            }
-            let kept: Vec<Object> = objects
-                .iter()
-                .filter(|o| o.kind != ObjectKind::Ctl)
-                .cloned()
-                .collect();
-            if format == StoreFormat::Pem {
-                Ok(smimetrust_store::pem_bundle(&kept).into_bytes())
-            } else {
-                let certs: Vec<&[u8]> = kept
-                    .iter()
-                    .filter(|o| o.kind == ObjectKind::Certificate)
-                    .map(|o| o.der.as_slice())
-                    .collect();
-                let crls: Vec<&[u8]> = kept
-                    .iter()
-                    .filter(|o| o.kind == ObjectKind::Crl)
-                    .map(|o| o.der.as_slice())
-                    .collect();
-                Ok(pkcs7::write_certs_only(&certs, &crls))
-            }
-        }
+            .map_err(|e| CliError::sst("output", &e));
     }
+    let props: usize = elements.iter().map(|e| e.properties.len()).sum();
+    if props > 0 && objects.iter().any(|o| !o.properties.is_empty()) {
+        warn(
+            Code::PropertiesDropped,
+            &format!(
+                "PKCS#7 and PEM have no place for store properties (friendly names, EKU restrictions…); {props} property record(s) not written"
+            ),
+        );
+    }
+    let ctls = objects.iter().filter(|o| o.kind == ObjectKind::Ctl).count();
+    if ctls > 0 {
+        let message = format!("{ctls} certificate trust list(s) cannot be written to this format");
+        warn(Code::CtlDropped, &message);
+    }
+    if format == StoreFormat::Pem {
+        let kept = objects
+            .iter()
+            .filter(|o| o.kind != ObjectKind::Ctl)
+            .cloned();
+        return Ok(smimetrust_store::pem_bundle(&kept.collect::<Vec<_>>()).into_bytes());
+    }
+    let of = |kind| objects.iter().filter(move |o: &&Object| o.kind == kind);
+    let certs: Vec<&[u8]> = of(ObjectKind::Certificate).map(|o| &o.der[..]).collect();
+    let crls: Vec<&[u8]> = of(ObjectKind::Crl).map(|o| &o.der[..]).collect();
+    Ok(pkcs7::write_certs_only(&certs, &crls))
 }
 
 fn input_refs(paths: &[PathBuf]) -> Vec<&Path> {
     paths.iter().map(PathBuf::as_path).collect()
+}
+
+/// Prints the listing of `objects` (as `sst list` does).
+fn print_entries(
+    objects: &[Object],
+    format: Format,
+    heading: Option<&str>,
+    len: usize,
+) -> Result<u8> {
+    let entries = render::entries(objects);
+    let mut stdout = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    match format {
+        Format::Human => {
+            if let Some(h) = heading {
+                writeln!(stdout, "{h}").map_err(CliError::stdout)?;
+            }
+            render::human(&mut stdout, &entries, Some(len))?;
+        }
+        Format::Json => render::json(&mut stdout, &entries)?,
+    }
+    stdout.flush().map_err(CliError::stdout)?;
+    Ok(0)
 }
 
 fn create(
@@ -137,9 +156,9 @@ fn create(
     check_not_input(out, &input_refs(inputs))?;
     let mut wanted: BTreeMap<String, String> = BTreeMap::new();
     for n in names {
-        let (sha1, name) = n
-            .split_once('=')
-            .ok_or_else(|| CliError::new("usage", format!("--name {n:?}: expected SHA1=NAME")))?;
+        let (sha1, name) = n.split_once('=').ok_or_else(|| {
+            CliError::new(Code::Usage, format!("--name {n:?}: expected SHA1=NAME"))
+        })?;
         wanted.insert(parse_sha1(sha1)?, name.to_string());
     }
     let mut loaded = load(inputs)?;
@@ -147,117 +166,101 @@ fn create(
         smimetrust_store::build_store(&mut loaded.objects, &wanted).map_err(CliError::chain)?;
     if let Some(sha1) = unknown.into_iter().next() {
         return Err(CliError::new(
-            "name-unknown-sha1",
+            Code::NameUnknownSha1,
             format!("--name {sha1}: no input certificate has this SHA-1 thumbprint"),
         ));
     }
-    let elements = store.elements;
-    let listed: Vec<Object> = elements
-        .iter()
-        .zip(&loaded.objects)
-        .map(|(e, o)| {
-            let mut o = o.clone();
-            o.properties.clone_from(&e.properties);
-            o
-        })
-        .collect();
-    let format_out = target_format(out, to);
-    let bytes = encode(&loaded.objects, elements, format_out)?;
+    // What is listed: the store's elements, with the properties they were given.
+    let listed = Object::from_store(&store, &output::name(out));
+    let bytes = encode(&loaded.objects, store.elements, target_format(out, to))?;
     write_atomic(out, &bytes, force)?;
     if is_dash(out) {
         return Ok(0);
     }
-    let entries = render::entries(&listed);
-    let mut stdout = BufWriter::new(io::stdout().lock());
-    match format {
-        Format::Human => {
-            writeln!(stdout, "wrote {}", out.display()).map_err(CliError::stdout)?;
-            render::human(&mut stdout, &entries, Some(bytes.len()))?;
-        }
-        Format::Json => render::json(&mut stdout, &entries)?,
-    }
-    stdout.flush().map_err(CliError::stdout)?;
-    Ok(0)
+    let heading = format!("wrote {}", out.display());
+    print_entries(&listed, format, Some(&heading), bytes.len())
 }
 
 /// Reads one file as a list of objects, in file order, without dropping duplicates.
-fn read_objects(file: &Path) -> Result<(Vec<Object>, usize)> {
+fn read_objects(file: &Path) -> Result<(Vec<Object>, Vec<u8>)> {
     let bytes = output::read(file)?;
     let objects =
         smimetrust_store::load_bytes(&output::name(file), &bytes).map_err(CliError::chain)?;
-    Ok((objects, bytes.len()))
+    Ok((objects, bytes))
 }
 
 fn list(file: &Path, format: Format) -> Result<u8> {
-    let (objects, len) = read_objects(file)?;
-    let entries = render::entries(&objects);
-    let mut stdout = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    match format {
-        Format::Human => render::human(&mut stdout, &entries, Some(len))?,
-        Format::Json => render::json(&mut stdout, &entries)?,
-    }
-    stdout.flush().map_err(CliError::stdout)?;
-    Ok(0)
+    let (objects, bytes) = read_objects(file)?;
+    print_entries(&objects, format, None, bytes.len())
 }
 
 fn merge(inputs: &[PathBuf], out: &Path, force: bool) -> Result<u8> {
     check_not_input(out, &input_refs(inputs))?;
-    let loaded = load(inputs)?;
-    let elements = loaded
-        .objects
+    // Each input on its own: the loader collapses copies within it, the library's merge those
+    // across inputs (the same rule: same kind and SHA-1, first copy kept).
+    let one = |p: &PathBuf| output::load(std::slice::from_ref(p));
+    let loaded = inputs.iter().map(one).collect::<Result<Vec<_>>>()?;
+    let store = |l: &Loaded| to_elements(&l.objects, false).map(|elements| Store { elements });
+    let stores = loaded.iter().map(store).collect::<Result<Vec<_>>>()?;
+    let merged = Store::merge(&stores);
+    let object = |input: usize, index: usize| loaded.get(input)?.objects.get(index);
+    let across: Vec<(usize, &Object, &Object)> = merged
+        .dropped
         .iter()
-        .map(|o| to_element(o, false))
-        .collect::<Result<Vec<_>>>()?;
-    let count = elements.len();
-    let bytes = Store { elements }
-        .to_bytes()
-        .map_err(|e| CliError::sst("output", &e))?;
+        .filter_map(|d| {
+            let first = object(d.first_input, d.first_index)?;
+            Some((d.input, object(d.input, d.index)?, first))
+        })
+        .collect();
+    // A copy the loader kept within its input may have been dropped across inputs: the notes
+    // name the copy kept in the end.
+    let moved: HashMap<&Source, &Source> = across
+        .iter()
+        .map(|(_, o, k)| (&o.source, &k.source))
+        .collect();
+    for (input, l) in loaded.iter().enumerate() {
+        for n in &l.duplicates {
+            let kept = moved.get(&n.kept).copied().unwrap_or(&n.kept);
+            note_duplicate(&n.sha1, &n.dropped, kept);
+        }
+        for (_, o, kept) in across.iter().filter(|(i, ..)| *i == input) {
+            note_duplicate(&hex(&o.sha1()), &o.source, &kept.source);
+        }
+    }
+    let dropped = merged.dropped.len() + loaded.iter().map(|l| l.duplicates.len()).sum::<usize>();
+    let (count, bytes) = (merged.store.elements.len(), merged.store.to_bytes());
+    let bytes = bytes.map_err(|e| CliError::sst("output", &e))?;
     write_atomic(out, &bytes, force)?;
     if !is_dash(out) {
-        let dropped = loaded.duplicates.len();
-        println!(
-            "wrote {}: {count} element(s), {dropped} duplicate(s) dropped, {} bytes",
-            out.display(),
-            bytes.len()
-        );
+        let (out, len) = (out.display(), bytes.len());
+        println!("wrote {out}: {count} element(s), {dropped} duplicate(s) dropped, {len} bytes");
     }
     Ok(0)
 }
 
-fn parse_store_file(file: &Path) -> Result<Store> {
-    let bytes = output::read(file)?;
-    Store::from_bytes(&bytes).map_err(|e| CliError::sst(&output::name(file), &e))
-}
-
 fn remove(file: &Path, sha1s: &[String], out: &Path, force: bool) -> Result<u8> {
     check_not_input(out, &[file])?;
-    let mut store = parse_store_file(file)?;
-    let wanted = sha1s
-        .iter()
-        .map(|s| parse_sha1(s))
-        .collect::<Result<Vec<_>>>()?;
+    let bytes = output::read(file)?;
+    let mut store =
+        Store::from_bytes(&bytes).map_err(|e| CliError::sst(&output::name(file), &e))?;
+    let thumbprint = |arg: &String| {
+        smimetrust_sst::parse_thumbprint(arg).ok_or_else(|| {
+            let message = format!("{arg:?} is not a SHA-1 thumbprint (40 hexadecimal digits)");
+            CliError::new(Code::Usage, message)
+        })
+    };
+    let wanted = sha1s.iter().map(thumbprint).collect::<Result<Vec<_>>>()?;
     let before = store.elements.len();
-    for sha1 in &wanted {
-        if !store.elements.iter().any(|e| hex(&e.sha1()) == *sha1) {
-            return Err(CliError::new(
-                "remove-not-found",
-                format!(
-                    "{}: no element has SHA-1 {sha1}; nothing written",
-                    file.display()
-                ),
-            ));
-        }
-    }
-    store.elements.retain(|e| !wanted.contains(&hex(&e.sha1())));
+    let removed = store.remove_thumbprints(&wanted).map_err(|sha1| {
+        let (file, sha1) = (file.display(), hex(&sha1));
+        let message = format!("{file}: no element has SHA-1 {sha1}; nothing written");
+        CliError::new(Code::RemoveNotFound, message)
+    })?;
     let bytes = store.to_bytes().map_err(|e| CliError::sst("output", &e))?;
     write_atomic(out, &bytes, force)?;
     if !is_dash(out) {
-        println!(
-            "wrote {}: removed {} of {before} element(s), {} left",
-            out.display(),
-            before - store.elements.len(),
-            store.elements.len()
-        );
+        let (out, left) = (out.display(), store.elements.len());
+        println!("wrote {out}: removed {removed} of {before} element(s), {left} left");
     }
     Ok(0)
 }
@@ -266,27 +269,18 @@ fn extract(file: &Path, dir: &Path, format: ExtractFormat, force: bool) -> Resul
     let (objects, _) = read_objects(file)?;
     std::fs::create_dir_all(dir).map_err(|e| CliError::io(dir, "cannot create folder", e))?;
     let mut written = 0;
-    let mut seen = HashMap::new();
-    for o in &objects {
-        let sha1 = hex(&smimetrust_x509::Certificate::from_der(o.der.clone()).sha1());
-        if seen.insert(sha1.clone(), ()).is_some() {
-            continue;
-        }
+    // A later copy (same kind, same SHA-1) would write the same file again.
+    let mut seen = HashSet::new();
+    for o in objects.iter().filter(|o| seen.insert((o.kind, o.sha1()))) {
+        let pem = || smimetrust_store::pem_bundle(std::slice::from_ref(o)).into_bytes();
         let (ext, bytes) = match (format, o.kind) {
             (ExtractFormat::Der, ObjectKind::Crl) => ("crl", o.der.clone()),
-            (ExtractFormat::Der, ObjectKind::Ctl) => ("ctl", o.der.clone()),
+            (_, ObjectKind::Ctl) => ("ctl", o.der.clone()),
             (ExtractFormat::Der, _) => ("cer", o.der.clone()),
-            (ExtractFormat::Pem, ObjectKind::Ctl) => ("ctl", o.der.clone()),
-            (ExtractFormat::Pem, ObjectKind::Crl) => (
-                "crl.pem",
-                smimetrust_store::pem_bundle(std::slice::from_ref(o)).into_bytes(),
-            ),
-            (ExtractFormat::Pem, _) => (
-                "pem",
-                smimetrust_store::pem_bundle(std::slice::from_ref(o)).into_bytes(),
-            ),
+            (ExtractFormat::Pem, ObjectKind::Crl) => ("crl.pem", pem()),
+            (ExtractFormat::Pem, _) => ("pem", pem()),
         };
-        let path = dir.join(format!("{sha1}.{ext}"));
+        let path = dir.join(format!("{}.{ext}", hex(&o.sha1())));
         write_atomic(&path, &bytes, force)?;
         written += 1;
     }
@@ -294,12 +288,31 @@ fn extract(file: &Path, dir: &Path, format: ExtractFormat, force: bool) -> Resul
     Ok(0)
 }
 
+/// The JSON shape of `sst diff` (documented in docs/cli/sst.md).
 #[derive(Debug, Serialize)]
-struct DiffItem {
+struct DiffReport<'a> {
+    identical: bool,
+    same_elements: bool,
+    reordered: bool,
+    added: Vec<DiffItem<'a>>,
+    removed: Vec<DiffItem<'a>>,
+    changed: Vec<Changed<'a>>,
+    unchanged: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct DiffItem<'a> {
     kind: &'static str,
-    sha1: String,
-    subject: Option<String>,
-    friendly_name: Option<String>,
+    sha1: &'a str,
+    subject: Option<&'a str>,
+    friendly_name: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+struct Changed<'a> {
+    #[serde(flatten)]
+    item: DiffItem<'a>,
+    properties: Vec<PropertyChange>,
 }
 
 #[derive(Debug, Serialize)]
@@ -311,82 +324,57 @@ struct PropertyChange {
     new_length: Option<usize>,
 }
 
-#[derive(Debug, Serialize)]
-struct Changed {
-    #[serde(flatten)]
-    item: DiffItem,
-    properties: Vec<PropertyChange>,
+/// The item for element `i` of a listing.
+fn item(entries: &[render::Entry], i: usize) -> Option<DiffItem<'_>> {
+    entries.get(i).map(|e| DiffItem {
+        kind: e.kind,
+        sha1: &e.sha1,
+        subject: e.subject.as_deref(),
+        friendly_name: e.friendly_name.as_deref(),
+    })
 }
 
-#[derive(Debug, Serialize)]
-struct DiffReport {
-    identical: bool,
-    same_elements: bool,
-    reordered: bool,
-    added: Vec<DiffItem>,
-    removed: Vec<DiffItem>,
-    changed: Vec<Changed>,
-    unchanged: usize,
+/// Any input's objects as store elements, unchecked: a diff only compares them.
+fn as_store(objects: &[Object]) -> Store {
+    let element = |o: &Object| Element {
+        kind: o.kind.into(),
+        encoding: X509_ASN_ENCODING,
+        data: o.der.clone(),
+        properties: o.properties.clone(),
+    };
+    Store {
+        elements: objects.iter().map(element).collect(),
+    }
 }
 
 fn diff(a: &Path, b: &Path, format: Format) -> Result<u8> {
-    let bytes_a = output::read(a)?;
-    let bytes_b = output::read(b)?;
-    let objs_a =
-        smimetrust_store::load_bytes(&output::name(a), &bytes_a).map_err(CliError::chain)?;
-    let objs_b =
-        smimetrust_store::load_bytes(&output::name(b), &bytes_b).map_err(CliError::chain)?;
-    let ent_a = render::entries(&objs_a);
-    let ent_b = render::entries(&objs_b);
-    let key = |e: &render::Entry| (e.kind, e.sha1.clone());
-    let index_a: HashMap<_, usize> = ent_a.iter().enumerate().map(|(i, e)| (key(e), i)).collect();
-    let index_b: HashMap<_, usize> = ent_b.iter().enumerate().map(|(i, e)| (key(e), i)).collect();
-    let item = |e: &render::Entry| DiffItem {
-        kind: e.kind,
-        sha1: e.sha1.clone(),
-        subject: e.subject.clone(),
-        friendly_name: e.friendly_name.clone(),
-    };
-    let added: Vec<DiffItem> = ent_b
-        .iter()
-        .filter(|e| !index_a.contains_key(&key(e)))
-        .map(item)
-        .collect();
-    let removed: Vec<DiffItem> = ent_a
-        .iter()
-        .filter(|e| !index_b.contains_key(&key(e)))
-        .map(item)
-        .collect();
-    let mut changed = Vec::new();
-    let mut unchanged = 0;
-    let mut order_a = Vec::new();
-    let mut order_b = Vec::new();
-    for (ia, ea) in ent_a.iter().enumerate() {
-        let Some(&ib) = index_b.get(&key(ea)) else {
-            continue;
-        };
-        order_a.push(ia);
-        order_b.push(ib);
-        let props = property_changes(&objs_a[ia].properties, &objs_b[ib].properties);
-        if props.is_empty() {
-            unchanged += 1;
-        } else {
-            changed.push(Changed {
-                item: item(&ent_b[ib]),
-                properties: props,
-            });
-        }
-    }
-    let reordered = order_b.windows(2).any(|w| w[0] > w[1]);
-    let same_elements = added.is_empty() && removed.is_empty() && changed.is_empty();
+    let ((objs_a, bytes_a), (objs_b, bytes_b)) = (read_objects(a)?, read_objects(b)?);
+    let (store_a, store_b) = (as_store(&objs_a), as_store(&objs_b));
+    let d = store_a.diff(&store_b);
+    let (ent_a, ent_b) = (render::entries(&objs_a), render::entries(&objs_b));
+    let length = |s: &Store, i: usize, id| Some(s.elements.get(i)?.property(id)?.data.len());
+    let changed = d.changed().filter_map(|c| {
+        let properties = c.properties.iter().map(|p| PropertyChange {
+            id: p.id,
+            name: prop::name(p.id),
+            change: p.change.as_str(),
+            old_length: length(&store_a, c.old, p.id),
+            new_length: length(&store_b, c.new, p.id),
+        });
+        let properties = properties.collect();
+        Some(Changed {
+            item: item(&ent_b, c.new)?,
+            properties,
+        })
+    });
     let report = DiffReport {
         identical: bytes_a == bytes_b,
-        same_elements,
-        reordered,
-        added,
-        removed,
-        changed,
-        unchanged,
+        same_elements: d.same_elements(),
+        reordered: d.reordered(),
+        added: d.added.iter().filter_map(|&i| item(&ent_b, i)).collect(),
+        removed: d.removed.iter().filter_map(|&i| item(&ent_a, i)).collect(),
+        changed: changed.collect(),
+        unchanged: d.unchanged(),
     };
     let mut stdout = BufWriter::new(io::stdout().lock());
     match format {
@@ -394,109 +382,61 @@ fn diff(a: &Path, b: &Path, format: Format) -> Result<u8> {
         Format::Human => human_diff(&mut stdout, a, b, &report).map_err(CliError::stdout)?,
     }
     stdout.flush().map_err(CliError::stdout)?;
-    Ok(if same_elements { 0 } else { 1 })
-}
-
-fn property_changes(
-    a: &[smimetrust_sst::Property],
-    b: &[smimetrust_sst::Property],
-) -> Vec<PropertyChange> {
-    let mut ids: Vec<u32> = a.iter().chain(b).map(|p| p.id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids.into_iter()
-        .filter_map(|id| {
-            let pa = a.iter().find(|p| p.id == id);
-            let pb = b.iter().find(|p| p.id == id);
-            let change = match (pa, pb) {
-                (Some(x), Some(y)) if x == y => return None,
-                (Some(_), Some(_)) => "changed",
-                (None, Some(_)) => "added",
-                (Some(_), None) => "removed",
-                (None, None) => return None,
-            };
-            Some(PropertyChange {
-                id,
-                name: prop::name(id),
-                change,
-                old_length: pa.map(|p| p.data.len()),
-                new_length: pb.map(|p| p.data.len()),
-            })
-        })
-        .collect()
+    Ok(if report.same_elements { 0 } else { 1 })
 }
 
 fn human_diff(out: &mut impl Write, a: &Path, b: &Path, r: &DiffReport) -> io::Result<()> {
     let label = |i: &DiffItem| {
-        let mut s = format!(
-            "{} {}",
-            i.sha1,
-            render::printable(i.subject.as_deref().unwrap_or(i.kind))
-        );
-        if let Some(n) = &i.friendly_name {
-            s.push_str(&format!(" \"{}\"", render::printable(n)));
+        let subject = render::printable(i.subject.unwrap_or(i.kind));
+        match i.friendly_name {
+            Some(n) => format!("{} {subject} \"{}\"", i.sha1, render::printable(n)),
+            None => format!("{} {subject}", i.sha1),
         }
-        s
     };
-    for i in &r.added {
-        writeln!(out, "+ {}", label(i))?;
-    }
-    for i in &r.removed {
-        writeln!(out, "- {}", label(i))?;
+    for (sign, items) in [("+", &r.added), ("-", &r.removed)] {
+        for i in items {
+            writeln!(out, "{sign} {}", label(i))?;
+        }
     }
     for c in &r.changed {
         let what: Vec<String> = c
             .properties
             .iter()
-            .map(|p| {
-                format!(
-                    "{} {}",
-                    p.change,
-                    p.name
-                        .map_or(p.id.to_string(), |n| format!("{n} ({})", p.id))
-                )
+            .map(|p| match p.name {
+                Some(n) => format!("{} {n} ({})", p.change, p.id),
+                None => format!("{} {}", p.change, p.id),
             })
             .collect();
         writeln!(out, "~ {}: {}", label(&c.item), what.join(", "))?;
     }
-    if r.same_elements {
-        let how = if r.identical {
-            "identical"
-        } else if r.reordered {
-            "same elements and properties, in another order"
-        } else {
-            "same elements and properties"
-        };
-        writeln!(out, "{} and {}: {how}", a.display(), b.display())
-    } else {
-        writeln!(
+    let (a, b) = (a.display(), b.display());
+    match (r.same_elements, r.identical, r.reordered) {
+        (true, true, _) => writeln!(out, "{a} and {b}: identical"),
+        (true, false, true) => writeln!(
+            out,
+            "{a} and {b}: same elements and properties, in another order"
+        ),
+        (true, false, false) => writeln!(out, "{a} and {b}: same elements and properties"),
+        (false, ..) => writeln!(
             out,
             "{} added, {} removed, {} changed, {} unchanged",
             r.added.len(),
             r.removed.len(),
             r.changed.len(),
             r.unchanged
-        )
+        ),
     }
 }
 
 fn convert(input: &Path, out: &Path, force: bool, to: Option<StoreFormat>) -> Result<u8> {
     check_not_input(out, &[input])?;
     let (objects, _) = read_objects(input)?;
-    let elements = objects
-        .iter()
-        .map(|o| to_element(o, true))
-        .collect::<Result<Vec<_>>>()?;
-    let format = target_format(out, to);
-    let bytes = encode(&objects, elements, format)?;
+    let elements = to_elements(&objects, true)?;
+    let bytes = encode(&objects, elements, target_format(out, to))?;
     write_atomic(out, &bytes, force)?;
     if !is_dash(out) {
-        println!(
-            "wrote {}: {} element(s), {} bytes",
-            out.display(),
-            objects.len(),
-            bytes.len()
-        );
+        let (out, n, len) = (out.display(), objects.len(), bytes.len());
+        println!("wrote {out}: {n} element(s), {len} bytes");
     }
     Ok(0)
 }

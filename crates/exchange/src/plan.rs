@@ -1,8 +1,6 @@
 //! From a new store (and, for a merge, the current value) to what gets uploaded: the merged
 //! store, the difference with the current value, the preflight verdict and the script.
 
-use std::collections::HashSet;
-
 use sha2::Digest as _;
 
 use smimetrust_sst::{Element, ElementKind, Store};
@@ -12,6 +10,9 @@ use time::OffsetDateTime;
 use crate::current::Current;
 use crate::script::{self, Mode, Plan};
 use crate::{Error, Options, Report};
+
+/// Upper-case hex, as Windows and Exchange show thumbprints (the script writer uses it too).
+pub(crate) use smimetrust_x509::hex;
 
 /// One element of a store as the script's comment and the diff show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,54 +85,49 @@ pub struct Diff {
     pub removed: Vec<CertificateLine>,
 }
 
-/// Compares the elements of two stores by kind and SHA-1.
+/// Compares the elements of two stores by kind and SHA-1 ([`Store::diff`]): added and kept in
+/// the upload's order, removed in the current value's; a later copy of an element within one
+/// store is not listed again.
 pub fn diff(current: &Store, upload: &Store) -> Diff {
-    let key = |e: &Element| (e.kind, e.sha1());
-    let old: HashSet<_> = current.elements.iter().map(key).collect();
-    let new: HashSet<_> = upload.elements.iter().map(key).collect();
-    let mut d = Diff::default();
-    for e in &upload.elements {
-        if old.contains(&key(e)) {
-            d.kept.push(CertificateLine::of(e));
-        } else {
-            d.added.push(CertificateLine::of(e));
-        }
+    let d = current.diff(upload);
+    let mut kept: Vec<usize> = d.common.iter().map(|c| c.new).collect();
+    kept.sort_unstable();
+    Diff {
+        added: lines(upload, &d.added),
+        kept: lines(upload, &kept),
+        removed: lines(current, &d.removed),
     }
-    d.removed = current
-        .elements
-        .iter()
-        .filter(|e| !new.contains(&key(e)))
-        .map(CertificateLine::of)
-        .collect();
-    d
 }
 
-/// The current value's elements, then those of `new` it lacks (a copy already present gains
-/// only the properties it lacks, as `sst merge` does), without duplicates and without the
-/// elements whose SHA-1 (upper-case hex) is in `remove`.
+/// The lines of the elements of `store` at `indices`.
+fn lines(store: &Store, indices: &[usize]) -> Vec<CertificateLine> {
+    indices
+        .iter()
+        .filter_map(|&i| store.elements.get(i).map(CertificateLine::of))
+        .collect()
+}
+
+/// The current value's elements, then those of `new` it lacks ([`Store::merge`]: a copy
+/// already present is kept as it is and gains only the properties it lacks, as `sst merge`
+/// does), without duplicates and without the elements whose SHA-1 is in `remove` (40 hex
+/// digits, either case).
 ///
 /// # Errors
-/// [`Error::RemoveNotFound`] when a thumbprint in `remove` is in neither store.
+/// [`Error::RemoveNotFound`] when a thumbprint in `remove` is in neither store; nothing is
+/// removed then.
 pub fn merge(current: &Store, new: &Store, remove: &[String]) -> Result<Store, Error> {
-    let mut merged = Store::new();
-    for e in current.elements.iter().chain(&new.elements) {
-        match merged
-            .elements
-            .iter_mut()
-            .find(|m| m.kind == e.kind && m.data == e.data)
-        {
-            Some(first) => first.merge_missing_properties(e),
-            None => merged.elements.push(e.clone()),
-        }
-    }
-    for sha1 in remove {
-        let wanted = sha1.to_ascii_uppercase();
-        let before = merged.elements.len();
-        merged.elements.retain(|e| hex(&e.sha1()) != wanted);
-        if merged.elements.len() == before {
-            return Err(Error::RemoveNotFound { sha1: wanted });
-        }
-    }
+    let mut merged = Store::merge([current, new]).store;
+    let thumbprints = remove
+        .iter()
+        .map(|s| {
+            smimetrust_sst::parse_thumbprint(s).ok_or_else(|| Error::RemoveNotFound {
+                sha1: s.to_ascii_uppercase(),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    merged
+        .remove_thumbprints(&thumbprints)
+        .map_err(|sha1| Error::RemoveNotFound { sha1: hex(&sha1) })?;
     Ok(merged)
 }
 
@@ -256,15 +252,4 @@ pub fn prepare(request: Request<'_>) -> Result<Prepared, Error> {
         script,
         refusal,
     })
-}
-
-/// Upper-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02X}");
-            s
-        })
 }

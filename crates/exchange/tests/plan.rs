@@ -51,6 +51,27 @@ fn merge_keeps_the_current_value_first_and_drops_duplicates() {
     let mut twice = current.clone();
     twice.elements.push(current.elements[0].clone());
     assert_eq!(sha1s(&merge(&twice, &new, &[]).unwrap()), [ROOT, CA_2024]);
+    // ... and listed once by the diff.
+    let merged = merge(&twice, &new, &[ROOT.to_string()]).unwrap();
+    let d = diff(&twice, &merged);
+    assert_eq!(d.removed.len(), 1);
+    assert_eq!(d.added.len(), 1);
+}
+
+#[test]
+fn remove_is_all_or_nothing_and_takes_thumbprints_as_pasted() {
+    let (current, _) = common::build(&["ca/root.cer"], &[]);
+    let (new, _) = common::build(&["ca/smime-ca-2024.pem"], &[]);
+    // The same thumbprint twice, in lower case: removed once, no error.
+    let lower = ROOT.to_lowercase();
+    let merged = merge(&current, &new, &[lower.clone(), ROOT.to_string()]).unwrap();
+    assert_eq!(sha1s(&merged), [CA_2024]);
+    // One thumbprint that is nowhere: an error naming it (upper case), whatever comes before.
+    let e = merge(&current, &new, &[ROOT.to_string(), CA_2019.to_lowercase()]).unwrap_err();
+    assert_eq!(e.code(), "remove-not-found");
+    assert!(e.to_string().contains(CA_2019), "{e}");
+    let e = merge(&current, &new, &["not hex".to_string()]).unwrap_err();
+    assert_eq!(e.code(), "remove-not-found");
 }
 
 #[test]

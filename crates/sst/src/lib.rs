@@ -12,6 +12,11 @@
 //! applies no X.509 policy. Element data and unknown properties are kept verbatim, so reading
 //! then writing reproduces a Windows file byte for byte.
 //!
+//! [`Store::merge`] and [`Store::diff`] share one identity rule: two elements are the same when
+//! they have the same kind and the same SHA-1 of their data. A merge keeps the first copy and
+//! adds to it the properties of later copies whose ids it lacks; a diff compares the first copy
+//! in each store, property by property.
+//!
 //! ```
 //! use smimetrust_sst::{Element, Store, parse};
 //!
@@ -30,12 +35,16 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod diff;
 mod error;
+mod merge;
 mod model;
 pub mod prop;
 mod read;
 
+pub use diff::{Change, Common, Diff, PropertyChange};
 pub use error::Error;
+pub use merge::{Dropped, Merged, parse_thumbprint};
 pub use model::{Element, ElementKind, Property, Store};
 pub use prop::{FileTime, PropertyValue};
 pub use read::{

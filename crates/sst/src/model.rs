@@ -242,13 +242,11 @@ impl Element {
             .map(|p| prop::decode_oids(p.id, &p.data))
     }
 
-    /// Adds the properties of `other` whose ids this element lacks (used when merging copies).
+    /// Appends the properties of `other` whose ids this element lacks, in `other`'s order (a
+    /// repeated id in `other` is taken once): what [`Store::merge`] does to the kept copy of an
+    /// element for each later copy.
     pub fn merge_missing_properties(&mut self, other: &Element) {
-        for p in &other.properties {
-            if self.property(p.id).is_none() {
-                self.properties.push(p.clone());
-            }
-        }
+        crate::merge::merge_missing(&mut self.properties, &other.properties);
     }
 
     /// The encoded size as a lone element (property records plus the context record).
