@@ -20,6 +20,7 @@ mod exchange_script;
 mod output;
 mod render;
 mod sst;
+mod sst_diff;
 mod verify;
 
 fn main() -> ExitCode {

@@ -5,8 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-use smimetrust_sst::{Element, Store, X509_ASN_ENCODING, prop};
+use smimetrust_sst::{Element, Store};
 use smimetrust_store::{Loaded, Object, ObjectKind, Source};
 use smimetrust_x509::pkcs7;
 
@@ -14,6 +13,8 @@ use crate::args::{ExtractFormat, Format, SstCommand, StoreFormat};
 use crate::error::{CliError, Code, Result};
 use crate::output::{self, check_not_input, is_dash, write_atomic};
 use crate::render::{self, hex, parse_sha1};
+
+use crate::sst_diff::diff;
 
 pub fn run(cmd: SstCommand) -> Result<u8> {
     match cmd {
@@ -88,7 +89,7 @@ fn target_format(out: &Path, to: Option<StoreFormat>) -> StoreFormat {
 /// Encodes in the target format; warns about what PKCS#7 and PEM have no place for.
 fn encode(objects: &[Object], elements: Vec<Element>, format: StoreFormat) -> Result<Vec<u8>> {
     if format == StoreFormat::Sst {
-        return Store { elements }
+        return Store::from(elements)
             .to_bytes()
             .map_err(|e| CliError::sst("output", &e));
     }
@@ -182,7 +183,7 @@ fn create(
 }
 
 /// Reads one file as a list of objects, in file order, without dropping duplicates.
-fn read_objects(file: &Path) -> Result<(Vec<Object>, Vec<u8>)> {
+pub(crate) fn read_objects(file: &Path) -> Result<(Vec<Object>, Vec<u8>)> {
     let bytes = output::read(file)?;
     let objects =
         smimetrust_store::load_bytes(&output::name(file), &bytes).map_err(CliError::chain)?;
@@ -200,7 +201,7 @@ fn merge(inputs: &[PathBuf], out: &Path, force: bool) -> Result<u8> {
     // across inputs (the same rule: same kind and SHA-1, first copy kept).
     let one = |p: &PathBuf| output::load(std::slice::from_ref(p));
     let loaded = inputs.iter().map(one).collect::<Result<Vec<_>>>()?;
-    let store = |l: &Loaded| to_elements(&l.objects, false).map(|elements| Store { elements });
+    let store = |l: &Loaded| to_elements(&l.objects, false).map(Store::from);
     let stores = loaded.iter().map(store).collect::<Result<Vec<_>>>()?;
     let merged = Store::merge(&stores);
     let object = |input: usize, index: usize| loaded.get(input)?.objects.get(index);
@@ -289,145 +290,6 @@ fn extract(file: &Path, dir: &Path, format: ExtractFormat, force: bool) -> Resul
 }
 
 /// The JSON shape of `sst diff` (documented in docs/cli/sst.md).
-#[derive(Debug, Serialize)]
-struct DiffReport<'a> {
-    identical: bool,
-    same_elements: bool,
-    reordered: bool,
-    added: Vec<DiffItem<'a>>,
-    removed: Vec<DiffItem<'a>>,
-    changed: Vec<Changed<'a>>,
-    unchanged: usize,
-}
-
-#[derive(Debug, Serialize)]
-struct DiffItem<'a> {
-    kind: &'static str,
-    sha1: &'a str,
-    subject: Option<&'a str>,
-    friendly_name: Option<&'a str>,
-}
-
-#[derive(Debug, Serialize)]
-struct Changed<'a> {
-    #[serde(flatten)]
-    item: DiffItem<'a>,
-    properties: Vec<PropertyChange>,
-}
-
-#[derive(Debug, Serialize)]
-struct PropertyChange {
-    id: u32,
-    name: Option<&'static str>,
-    change: &'static str,
-    old_length: Option<usize>,
-    new_length: Option<usize>,
-}
-
-/// The item for element `i` of a listing.
-fn item(entries: &[render::Entry], i: usize) -> Option<DiffItem<'_>> {
-    entries.get(i).map(|e| DiffItem {
-        kind: e.kind,
-        sha1: &e.sha1,
-        subject: e.subject.as_deref(),
-        friendly_name: e.friendly_name.as_deref(),
-    })
-}
-
-/// Any input's objects as store elements, unchecked: a diff only compares them.
-fn as_store(objects: &[Object]) -> Store {
-    let element = |o: &Object| Element {
-        kind: o.kind.into(),
-        encoding: X509_ASN_ENCODING,
-        data: o.der.clone(),
-        properties: o.properties.clone(),
-    };
-    Store {
-        elements: objects.iter().map(element).collect(),
-    }
-}
-
-fn diff(a: &Path, b: &Path, format: Format) -> Result<u8> {
-    let ((objs_a, bytes_a), (objs_b, bytes_b)) = (read_objects(a)?, read_objects(b)?);
-    let (store_a, store_b) = (as_store(&objs_a), as_store(&objs_b));
-    let d = store_a.diff(&store_b);
-    let (ent_a, ent_b) = (render::entries(&objs_a), render::entries(&objs_b));
-    let length = |s: &Store, i: usize, id| Some(s.elements.get(i)?.property(id)?.data.len());
-    let changed = d.changed().filter_map(|c| {
-        let properties = c.properties.iter().map(|p| PropertyChange {
-            id: p.id,
-            name: prop::name(p.id),
-            change: p.change.as_str(),
-            old_length: length(&store_a, c.old, p.id),
-            new_length: length(&store_b, c.new, p.id),
-        });
-        let properties = properties.collect();
-        Some(Changed {
-            item: item(&ent_b, c.new)?,
-            properties,
-        })
-    });
-    let report = DiffReport {
-        identical: bytes_a == bytes_b,
-        same_elements: d.same_elements(),
-        reordered: d.reordered(),
-        added: d.added.iter().filter_map(|&i| item(&ent_b, i)).collect(),
-        removed: d.removed.iter().filter_map(|&i| item(&ent_a, i)).collect(),
-        changed: changed.collect(),
-        unchanged: d.unchanged(),
-    };
-    let mut stdout = BufWriter::new(io::stdout().lock());
-    match format {
-        Format::Json => render::json(&mut stdout, &report)?,
-        Format::Human => human_diff(&mut stdout, a, b, &report).map_err(CliError::stdout)?,
-    }
-    stdout.flush().map_err(CliError::stdout)?;
-    Ok(if report.same_elements { 0 } else { 1 })
-}
-
-fn human_diff(out: &mut impl Write, a: &Path, b: &Path, r: &DiffReport) -> io::Result<()> {
-    let label = |i: &DiffItem| {
-        let subject = render::printable(i.subject.unwrap_or(i.kind));
-        match i.friendly_name {
-            Some(n) => format!("{} {subject} \"{}\"", i.sha1, render::printable(n)),
-            None => format!("{} {subject}", i.sha1),
-        }
-    };
-    for (sign, items) in [("+", &r.added), ("-", &r.removed)] {
-        for i in items {
-            writeln!(out, "{sign} {}", label(i))?;
-        }
-    }
-    for c in &r.changed {
-        let what: Vec<String> = c
-            .properties
-            .iter()
-            .map(|p| match p.name {
-                Some(n) => format!("{} {n} ({})", p.change, p.id),
-                None => format!("{} {}", p.change, p.id),
-            })
-            .collect();
-        writeln!(out, "~ {}: {}", label(&c.item), what.join(", "))?;
-    }
-    let (a, b) = (a.display(), b.display());
-    match (r.same_elements, r.identical, r.reordered) {
-        (true, true, _) => writeln!(out, "{a} and {b}: identical"),
-        (true, false, true) => writeln!(
-            out,
-            "{a} and {b}: same elements and properties, in another order"
-        ),
-        (true, false, false) => writeln!(out, "{a} and {b}: same elements and properties"),
-        (false, ..) => writeln!(
-            out,
-            "{} added, {} removed, {} changed, {} unchanged",
-            r.added.len(),
-            r.removed.len(),
-            r.changed.len(),
-            r.unchanged
-        ),
-    }
-}
-
 fn convert(input: &Path, out: &Path, force: bool, to: Option<StoreFormat>) -> Result<u8> {
     check_not_input(out, &[input])?;
     let (objects, _) = read_objects(input)?;

@@ -163,9 +163,9 @@ fn prepare_merges_with_the_current_value() {
             .elements
             .into_iter()
             .find(|e| {
-                smimetrust_exchange::certificate_lines(&smimetrust_sst::Store {
-                    elements: vec![e.clone()],
-                })[0]
+                smimetrust_exchange::certificate_lines(&smimetrust_sst::Store::from(vec![
+                    e.clone(),
+                ]))[0]
                     .sha1
                     == CA_2019
             })

@@ -63,6 +63,7 @@ impl fmt::Display for ElementKind {
 
 /// One property record: `{id, encoding type, bytes}`, kept verbatim.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Property {
     /// The property id (see [`prop`](crate::prop) for the known ones).
     pub id: u32,
@@ -93,6 +94,7 @@ impl Property {
 
 /// One element: a certificate, CRL or CTL with its properties in file order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Element {
     /// Certificate, CRL or CTL.
     pub kind: ElementKind,
@@ -106,9 +108,16 @@ pub struct Element {
 
 /// A store: an ordered list of elements.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Store {
     /// The elements, in file order.
     pub elements: Vec<Element>,
+}
+
+impl From<Vec<Element>> for Store {
+    fn from(elements: Vec<Element>) -> Store {
+        Store { elements }
+    }
 }
 
 fn record_len(len: usize) -> Result<u32, Error> {
@@ -126,6 +135,17 @@ fn write_record(out: &mut Vec<u8>, id: u32, encoding: u32, data: &[u8]) {
 }
 
 impl Element {
+    /// An element of these parts, encoding type 1, as they are: nothing is checked (for
+    /// comparing inputs that may not be valid elements; [`Element::check`] checks).
+    pub fn from_parts(kind: ElementKind, data: Vec<u8>, properties: Vec<Property>) -> Self {
+        Element {
+            kind,
+            encoding: X509_ASN_ENCODING,
+            data,
+            properties,
+        }
+    }
+
     /// A new element with no properties and encoding type 1.
     ///
     /// # Errors

@@ -25,7 +25,7 @@ fn cert(data: &[u8], props: &[(u32, &[u8])]) -> Element {
 }
 
 fn store(elements: Vec<Element>) -> Store {
-    Store { elements }
+    Store::from(elements)
 }
 
 fn ids(e: &Element) -> Vec<u32> {

@@ -196,7 +196,7 @@ fn input(dir: &Path, name: &str) -> Vec<u8> {
 }
 
 fn store_of(elements: Vec<Element>) -> Vec<u8> {
-    Store { elements }.to_bytes().unwrap()
+    Store::from(elements).to_bytes().unwrap()
 }
 
 #[test]

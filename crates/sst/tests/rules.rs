@@ -156,9 +156,7 @@ fn building_and_editing() {
     e.merge_missing_properties(&other);
     assert_eq!(e.friendly_name().unwrap().unwrap(), "from the other copy");
 
-    let s = Store {
-        elements: vec![e.clone(), e],
-    };
+    let s = Store::from(vec![e.clone(), e]);
     let bytes = s.to_bytes().unwrap();
     assert_eq!(bytes.len(), s.encoded_len());
     let view = parse(&bytes).unwrap();

@@ -76,7 +76,7 @@ pub fn build_store(
         elements.push(e);
     }
     Ok((
-        Store { elements },
+        Store::from(elements),
         unused.into_keys().map(str::to_string).collect(),
     ))
 }

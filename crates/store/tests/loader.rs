@@ -450,7 +450,7 @@ fn duplicates_collapse_and_merge_missing_properties() {
     first.set_friendly_name("First");
     let mut second = Element::certificate(i.ca.clone(), Some("Second")).unwrap();
     second.set_property(prop::ENHKEY_USAGE, vec![0x30, 0x00]);
-    let store = |e: Element| Store { elements: vec![e] }.to_bytes().unwrap();
+    let store = |e: Element| Store::from(vec![e]).to_bytes().unwrap();
     let loaded = load(&[
         input("one.sst", &store(first)),
         input("ca.der", &i.ca),
@@ -479,12 +479,10 @@ fn duplicates_collapse_and_merge_missing_properties() {
     );
 
     // load_bytes does not collapse.
-    let twice = Store {
-        elements: vec![
-            Element::new(ElementKind::Certificate, i.ca.clone()).unwrap(),
-            Element::new(ElementKind::Certificate, i.ca.clone()).unwrap(),
-        ],
-    }
+    let twice = Store::from(vec![
+        Element::new(ElementKind::Certificate, i.ca.clone()).unwrap(),
+        Element::new(ElementKind::Certificate, i.ca.clone()).unwrap(),
+    ])
     .to_bytes()
     .unwrap();
     assert_eq!(load_bytes("t.sst", &twice).unwrap().len(), 2);
