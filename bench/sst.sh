@@ -65,36 +65,8 @@ python3 bench/timeit.py "$runs" \
     "openssl storeutl -noout -certs b.pem::openssl storeutl -noout -certs $corpus/b.pem"
 echo "  (targets: json under 100 ms; openssl at least 10x the json time)"
 
-# interleave RUNS LABEL::CMD...: one warm-up run of each CMD, then RUNS passes that run every CMD
-# once, in an order shuffled for each pass (a machine speeding up or slowing down moves all of
-# them alike, and none always runs first or after the same neighbour); output to /dev/null.
-# Prints "LABEL median-wall-ms best-wall-ms median-cpu-ms worst-exit" for each, CPU being the
-# child's user+sys (all its threads) from wait4. CMD is split on spaces (no shell); LABEL has
-# no spaces.
-interleave() {
-    python3 - "$@" <<'EOF'
-import os, random, statistics, subprocess, sys, time
-runs, specs = int(sys.argv[1]), [s.split("::", 1) for s in sys.argv[2:]]
-def run(cmd):
-    t = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
-    return (time.perf_counter() - t) * 1000, (ru.ru_utime + ru.ru_stime) * 1000, os.waitstatus_to_exitcode(status)
-cmds = [c.split() for _, c in specs]
-worst = [run(c)[2] for c in cmds]
-walls, cpus = [[] for _ in cmds], [[] for _ in cmds]
-order = list(range(len(cmds)))
-for _ in range(runs):
-    random.shuffle(order)
-    for i in order:
-        w, c, code = run(cmds[i])
-        walls[i].append(w)
-        cpus[i].append(c)
-        worst[i] = max(worst[i], code)
-for i, (label, _) in enumerate(specs):
-    print(f"{label} {statistics.median(walls[i]):.2f} {min(walls[i]):.2f} {statistics.median(cpus[i]):.2f} {worst[i]}")
-EOF
-}
+# interleave RUNS LABEL::CMD...: paired timings in shuffled order (see bench/interleave.py).
+interleave() { python3 bench/interleave.py "$@"; }
 calc() { awk "BEGIN { printf \"%.${2:-1}f\", $1 }"; }
 median() {
     printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'

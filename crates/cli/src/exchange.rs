@@ -16,14 +16,28 @@ use crate::render;
 
 pub use crate::exchange_script::script;
 
+/// The summary of a preflight report, as JSON.
 #[derive(Serialize)]
-struct Summary {
+pub(crate) struct Summary {
     bytes: usize,
     max_bytes: usize,
     certificates: usize,
     errors: usize,
     warnings: usize,
     ready: bool,
+}
+
+impl Summary {
+    pub(crate) fn of(report: &smimetrust_exchange::Report) -> Summary {
+        Summary {
+            bytes: report.bytes,
+            max_bytes: report.max_bytes,
+            certificates: report.certificates,
+            errors: report.errors,
+            warnings: report.warnings,
+            ready: report.ready(),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -66,14 +80,7 @@ pub fn preflight(args: &PreflightArgs) -> Result<u8> {
             &mut out,
             &JsonReport {
                 findings: render::json_findings(&report.findings),
-                summary: Summary {
-                    bytes: report.bytes,
-                    max_bytes: report.max_bytes,
-                    certificates: report.certificates,
-                    errors: report.errors,
-                    warnings: report.warnings,
-                    ready: report.ready(),
-                },
+                summary: Summary::of(&report),
             },
         )?,
         Format::Human => {

@@ -8,7 +8,7 @@ use smimetrust_exchange::{CertificateLine, Current, Refusal, Request};
 
 use crate::args::{Format, ScriptArgs};
 use crate::error::{CliError, Result};
-use crate::exchange::{options, store_of};
+use crate::exchange::{Summary, options, store_of};
 use crate::output::{check_not_input, is_dash, write_atomic};
 use crate::render::{self, hex};
 
@@ -36,12 +36,8 @@ struct JsonDiff<'a> {
 #[derive(Serialize)]
 struct ScriptSummary<'a> {
     mode: &'static str,
-    bytes: usize,
-    max_bytes: usize,
-    certificates: usize,
-    errors: usize,
-    warnings: usize,
-    ready: bool,
+    #[serde(flatten)]
+    preflight: Summary,
     sha256: String,
     current_sha256: Option<String>,
     current_encoding: Option<&'static str>,
@@ -119,12 +115,7 @@ pub fn script(args: &ScriptArgs) -> Result<u8> {
                     } else {
                         "replace"
                     },
-                    bytes: report.bytes,
-                    max_bytes: report.max_bytes,
-                    certificates: report.certificates,
-                    errors: report.errors,
-                    warnings: report.warnings,
-                    ready: report.ready(),
+                    preflight: Summary::of(report),
                     sha256: hex(&prepared.sha256),
                     current_sha256: prepared.current_sha256.map(|h| hex(&h)),
                     current_encoding: current.as_ref().map(|c| c.encoding.as_str()),

@@ -12,11 +12,20 @@ use std::path::{Path, PathBuf};
 use const_oid::ObjectIdentifier;
 use smimetrust_path::Options;
 
-/// `shared/corpus/pkits` beside the repository, when it is there; `manifest_dir` is the test
-/// crate's `CARGO_MANIFEST_DIR`.
+/// `shared/corpus/pkits` beside the repository, when it is there (else a message, and a
+/// failure when `SMIMETRUST_REQUIRE_CORPUS` is set); `manifest_dir` is the test crate's
+/// `CARGO_MANIFEST_DIR`.
 pub fn corpus(manifest_dir: &str) -> Option<PathBuf> {
     let dir = Path::new(manifest_dir).join("../../../shared/corpus/pkits");
-    dir.join("expected.json").is_file().then_some(dir)
+    if dir.join("expected.json").is_file() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var_os("SMIMETRUST_REQUIRE_CORPUS").is_none(),
+        "the shared corpus is absent and SMIMETRUST_REQUIRE_CORPUS is set"
+    );
+    eprintln!("skipped: ../shared/corpus/pkits is absent");
+    None
 }
 
 /// The rows of `expected.json`.
