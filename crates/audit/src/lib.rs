@@ -4,6 +4,21 @@
 //! Every finding has a stable code (documented in `docs/diagnostics.md`) and a severity. The
 //! audit looks at each certificate on its own and at the set as a whole (duplicates, issuers
 //! missing from the set); it does not need network access or the clock (time is a parameter).
+//!
+//! ```
+//! use smimetrust_audit::{AuditOptions, FindingCode, OffsetDateTime, audit_loaded};
+//! use smimetrust_store::{Input, load};
+//!
+//! let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/demo");
+//! let loaded = load(&[Input::Path(format!("{dir}/contoso-cas.sst").into())])?;
+//! let at = OffsetDateTime::from_unix_timestamp(1_780_272_000)?; // 2026-06-01
+//! let options = AuditOptions::at(at).with_verifier(smimetrust_sig::default_verifier());
+//! let audit = audit_loaded(&loaded, &options);
+//! assert_eq!(audit.summary.certificates, 3);
+//! assert!(audit.findings.iter().any(|f| f.code == FindingCode::Expired));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
 
 use std::collections::HashMap;
 

@@ -2,7 +2,7 @@
 //!
 //! Thin on purpose: parse the arguments, make one library call per subcommand, render the result,
 //! map failures to exit codes (0 ok, 1 a difference or finding, 2 usage, input or I/O error).
-
+#![forbid(unsafe_code)]
 // The binary is where rendering to standard output and error happens.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 

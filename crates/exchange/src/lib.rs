@@ -12,6 +12,20 @@
 //! * [`prepare`]: the one call behind `smimetrust exchange script`: merge with the current
 //!   value ([`parse_current`] reads a saved copy), preflight, and the upload script
 //!   ([`script::upload_script`]); [`script::backup_script`] saves the current value.
+//!
+//! ```
+//! use smimetrust_exchange::{Options, preflight};
+//! use smimetrust_sst::Store;
+//!
+//! // The demo organisation's CA store: its 2019 CA has expired, so Exchange would refuse it.
+//! let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/demo/contoso-cas.sst"))?;
+//! let store = Store::from_bytes(&bytes)?;
+//! let at = smimetrust_audit::OffsetDateTime::from_unix_timestamp(1_780_272_000)?; // 2026-06-01
+//! let report = preflight(&store, &bytes, &Options::at(at));
+//! assert!(!report.ready());
+//! assert!(report.findings.iter().any(|f| f.code == "expired"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
 
 mod current;

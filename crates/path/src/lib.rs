@@ -67,6 +67,38 @@
 //! constrains the path (as RFC 5937 allows). A leaf that is itself a trust anchor is a path of
 //! one: its validity period, the anchor profile rules, unknown critical extensions, the
 //! purpose, the names asked for and the EKU restriction are checked.
+//!
+//! # Example
+//!
+//! ```
+//! use smimetrust_path::{Certificate, Options, OffsetDateTime, Purpose, Reason, TrustAnchor, Validator};
+//!
+//! let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/demo");
+//! let der = |file: &str| -> Result<Certificate, Box<dyn std::error::Error>> {
+//!     let pem = std::fs::read(format!("{demo}/{file}"))?;
+//!     if pem.first() == Some(&0x30) {
+//!         return Ok(Certificate::from_der(pem));
+//!     }
+//!     let blocks = smimetrust_x509::pem::blocks(&pem).map_err(|e| e.into_error(file))?;
+//!     Ok(Certificate::from_der(blocks[0].decode().map_err(|e| e.into_error(file))?))
+//! };
+//! let anchors = [TrustAnchor::new(der("ca/root.cer")?)];
+//! let intermediates = [der("ca/smime-ca-2024.pem")?];
+//! let validator = Validator::new(&anchors, &intermediates, &[], smimetrust_sig::default_verifier());
+//!
+//! let mut options = Options::at(OffsetDateTime::from_unix_timestamp(1_780_272_000)?); // 2026-06-01
+//! options.purpose = Purpose::Smime;
+//! options.email = Some("alice@contoso.example".into());
+//! let path = validator.verify(&der("leaves/alice.pem")?, &options)?;
+//! assert_eq!(path.path.len(), 3); // alice, the S/MIME CA, the root
+//!
+//! // carol's CA expired in 2024: no path.
+//! options.email = None;
+//! let err = validator.verify(&der("leaves/carol.pem")?, &options).unwrap_err();
+//! assert_eq!(err.reason, Reason::UnknownIssuer);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
 
 mod name;
 mod policy;
