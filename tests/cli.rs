@@ -49,7 +49,7 @@ mod diagnostics {
             all.iter().map(|c| f(*c)).collect()
         }
         let by_enum: Vec<(&str, Vec<&str>)> = vec![
-            ("sst", smimetrust_sst::Error::CODES.to_vec()),
+            ("sst", strs(smimetrust_sst::ErrorCode::ALL, |c| c.as_str())),
             (
                 "x509",
                 strs(smimetrust_x509::ErrorCode::ALL, |c| c.as_str()),

@@ -88,7 +88,7 @@ impl CliError {
 
     /// An SST codec error for `input`.
     pub fn sst(input: &str, err: &smimetrust_sst::Error) -> Self {
-        CliError::new(err.code(), format!("{input}: {err}"))
+        CliError::new(err.code().as_str(), format!("{input}: {err}"))
     }
 
     pub fn exit_code(&self) -> u8 {

@@ -126,7 +126,7 @@ fn entry(index: usize, o: &Object) -> Entry {
         Some(Ok(value)) => Some(value),
         Some(Err(e)) => {
             warnings.push(Warning {
-                code: e.code(),
+                code: e.code().as_str(),
                 message: e.to_string(),
             });
             None

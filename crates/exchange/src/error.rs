@@ -77,7 +77,7 @@ impl Error {
             Error::CurrentBadBase64 { .. } => ErrorCode::CurrentBadBase64.as_str(),
             Error::CurrentNotSst { .. } => ErrorCode::CurrentNotSst.as_str(),
             Error::RemoveNotFound { .. } => ErrorCode::RemoveNotFound.as_str(),
-            Error::Sst(e) => e.code(),
+            Error::Sst(e) => e.code().as_str(),
         }
     }
 }

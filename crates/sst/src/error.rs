@@ -163,24 +163,24 @@ pub enum Error {
 
 impl Error {
     /// The stable diagnostic code, e.g. `sst-record-overrun`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Empty => "sst-empty",
-            Error::TruncatedHeader { .. } => "sst-truncated-header",
-            Error::BadVersion { .. } => "sst-bad-version",
-            Error::BadMagic { .. } => "sst-bad-magic",
-            Error::TruncatedRecord { .. } => "sst-truncated-record",
-            Error::RecordOverrun { .. } => "sst-record-overrun",
-            Error::MissingEndMarker { .. } => "sst-missing-end-marker",
-            Error::TrailingData { .. } => "sst-trailing-data",
-            Error::BadEndMarker { .. } => "sst-bad-end-marker",
-            Error::BadEncodingType { .. } => "sst-bad-encoding-type",
-            Error::EmptyElement { .. } => "sst-empty-element",
-            Error::NotDer { .. } => "sst-not-der",
-            Error::DanglingProperties { .. } => "sst-dangling-properties",
-            Error::UnexpectedEndMarker { .. } => "sst-unexpected-end-marker",
-            Error::BadProperty { .. } => "sst-bad-property",
-            Error::TooLarge { .. } => "sst-too-large",
+            Error::Empty => ErrorCode::Empty,
+            Error::TruncatedHeader { .. } => ErrorCode::TruncatedHeader,
+            Error::BadVersion { .. } => ErrorCode::BadVersion,
+            Error::BadMagic { .. } => ErrorCode::BadMagic,
+            Error::TruncatedRecord { .. } => ErrorCode::TruncatedRecord,
+            Error::RecordOverrun { .. } => ErrorCode::RecordOverrun,
+            Error::MissingEndMarker { .. } => ErrorCode::MissingEndMarker,
+            Error::TrailingData { .. } => ErrorCode::TrailingData,
+            Error::BadEndMarker { .. } => ErrorCode::BadEndMarker,
+            Error::BadEncodingType { .. } => ErrorCode::BadEncodingType,
+            Error::EmptyElement { .. } => ErrorCode::EmptyElement,
+            Error::NotDer { .. } => ErrorCode::NotDer,
+            Error::DanglingProperties { .. } => ErrorCode::DanglingProperties,
+            Error::UnexpectedEndMarker { .. } => ErrorCode::UnexpectedEndMarker,
+            Error::BadProperty { .. } => ErrorCode::BadProperty,
+            Error::TooLarge { .. } => ErrorCode::TooLarge,
         }
     }
 
@@ -202,24 +202,98 @@ impl Error {
             | Error::UnexpectedEndMarker { offset } => Some(*offset),
         }
     }
+}
 
-    /// Every code this crate can return, for documentation checks.
-    pub const CODES: &'static [&'static str] = &[
-        "sst-empty",
-        "sst-truncated-header",
-        "sst-bad-version",
-        "sst-bad-magic",
-        "sst-truncated-record",
-        "sst-record-overrun",
-        "sst-missing-end-marker",
-        "sst-trailing-data",
-        "sst-bad-end-marker",
-        "sst-bad-encoding-type",
-        "sst-empty-element",
-        "sst-not-der",
-        "sst-dangling-properties",
-        "sst-unexpected-end-marker",
-        "sst-bad-property",
-        "sst-too-large",
+/// The stable code of an [`Error`], documented in `docs/diagnostics.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// `sst-empty`.
+    Empty,
+    /// `sst-truncated-header`.
+    TruncatedHeader,
+    /// `sst-bad-version`.
+    BadVersion,
+    /// `sst-bad-magic`.
+    BadMagic,
+    /// `sst-truncated-record`.
+    TruncatedRecord,
+    /// `sst-record-overrun`.
+    RecordOverrun,
+    /// `sst-missing-end-marker`.
+    MissingEndMarker,
+    /// `sst-trailing-data`.
+    TrailingData,
+    /// `sst-bad-end-marker`.
+    BadEndMarker,
+    /// `sst-bad-encoding-type`.
+    BadEncodingType,
+    /// `sst-empty-element`.
+    EmptyElement,
+    /// `sst-not-der`.
+    NotDer,
+    /// `sst-dangling-properties`.
+    DanglingProperties,
+    /// `sst-unexpected-end-marker`.
+    UnexpectedEndMarker,
+    /// `sst-bad-property`.
+    BadProperty,
+    /// `sst-too-large`.
+    TooLarge,
+}
+
+impl ErrorCode {
+    /// Every code, in documentation order.
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::Empty,
+        ErrorCode::TruncatedHeader,
+        ErrorCode::BadVersion,
+        ErrorCode::BadMagic,
+        ErrorCode::TruncatedRecord,
+        ErrorCode::RecordOverrun,
+        ErrorCode::MissingEndMarker,
+        ErrorCode::TrailingData,
+        ErrorCode::BadEndMarker,
+        ErrorCode::BadEncodingType,
+        ErrorCode::EmptyElement,
+        ErrorCode::NotDer,
+        ErrorCode::DanglingProperties,
+        ErrorCode::UnexpectedEndMarker,
+        ErrorCode::BadProperty,
+        ErrorCode::TooLarge,
     ];
+
+    /// The stable kebab-case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Empty => "sst-empty",
+            ErrorCode::TruncatedHeader => "sst-truncated-header",
+            ErrorCode::BadVersion => "sst-bad-version",
+            ErrorCode::BadMagic => "sst-bad-magic",
+            ErrorCode::TruncatedRecord => "sst-truncated-record",
+            ErrorCode::RecordOverrun => "sst-record-overrun",
+            ErrorCode::MissingEndMarker => "sst-missing-end-marker",
+            ErrorCode::TrailingData => "sst-trailing-data",
+            ErrorCode::BadEndMarker => "sst-bad-end-marker",
+            ErrorCode::BadEncodingType => "sst-bad-encoding-type",
+            ErrorCode::EmptyElement => "sst-empty-element",
+            ErrorCode::NotDer => "sst-not-der",
+            ErrorCode::DanglingProperties => "sst-dangling-properties",
+            ErrorCode::UnexpectedEndMarker => "sst-unexpected-end-marker",
+            ErrorCode::BadProperty => "sst-bad-property",
+            ErrorCode::TooLarge => "sst-too-large",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }

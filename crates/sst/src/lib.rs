@@ -43,7 +43,7 @@ pub mod prop;
 mod read;
 
 pub use diff::{Change, Common, Diff, PropertyChange};
-pub use error::Error;
+pub use error::{Error, ErrorCode};
 pub use merge::{Dropped, Merged, parse_thumbprint};
 pub use model::{Element, ElementKind, Property, Store};
 pub use prop::{FileTime, PropertyValue};

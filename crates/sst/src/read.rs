@@ -28,6 +28,7 @@ pub enum Form {
 
 /// A borrowed view of one property record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PropertyRef<'a> {
     /// The property id.
     pub id: u32,
@@ -52,6 +53,7 @@ impl PropertyRef<'_> {
 
 /// A borrowed view of one element: its property records and its context record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ElementRef<'a> {
     /// Certificate, CRL or CTL.
     pub kind: ElementKind,
@@ -133,6 +135,7 @@ pub struct StoreRef<'a> {
 
 /// Two elements with the same kind and the same data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Duplicate {
     /// Index of the later copy.
     pub index: usize,

@@ -109,7 +109,7 @@ fn every_corpus_file_is_in_the_manifest_and_behaves_as_listed() {
             }
             "error" => {
                 let err = result.expect_err(&row.file);
-                assert_eq!(err.code(), row.detail, "{}: {err}", row.file);
+                assert_eq!(err.code().as_str(), row.detail, "{}: {err}", row.file);
                 let offset = err.offset().map_or("-".to_string(), |o| o.to_string());
                 assert_eq!(offset, row.offset, "{}: {err}", row.file);
             }

@@ -96,7 +96,7 @@ pub enum ErrorCode {
     /// A PEM block or PKCS#7 bundle that does not decode, or output too large.
     Format(smimetrust_x509::ErrorCode),
     /// A framing error of the `.sst` codec.
-    Sst(&'static str),
+    Sst(smimetrust_sst::ErrorCode),
 }
 
 smimetrust_x509::code_enum! {
@@ -119,7 +119,7 @@ impl ErrorCode {
         match self {
             ErrorCode::Input(c) => c.as_str(),
             ErrorCode::Format(c) => c.as_str(),
-            ErrorCode::Sst(c) => c,
+            ErrorCode::Sst(c) => c.as_str(),
         }
     }
 }
