@@ -34,12 +34,10 @@
 //! Montgomery constants of the modulus with it after its first verification) on their second
 //! use, and kept in a small cache by parameters, modulus and exponent: a batch of S/MIME
 //! messages verifies hundreds of leaf certificates with the same CA key, and a prepared key
-//! saves about 2 µs of an RSA-2048 verification; but each message's own signature is by a key
-//! used once, and preparing and caching that costs about 1 µs more than verifying without (so a
-//! key used once is only noted, by a 64-bit fingerprint). ECDSA keys are not cached (a prepared
-//! P-256 key saves about 1 µs of 38).
-//!
-//! Figures for each provider: `docs/performance.md`.
+//! verifies faster; but each message's own signature is by a key used once, and preparing and
+//! caching that costs more than verifying without (so a key used once is only noted, by a 64-bit
+//! fingerprint). ECDSA keys are not cached (preparing saves little). The figures behind these
+//! choices, and for each provider: `docs/performance.md`.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex};
