@@ -86,7 +86,7 @@ impl Dir {
         fs::read(self.path(name)).unwrap()
     }
 
-    /// Runs `smimetrust ARGS` in this folder.
+    /// Runs `smimetrust ARGS` in this folder (at most [`RUN_TIMEOUT`]).
     pub fn run(&self, args: &[&str]) -> Out {
         self.run_stdin(args, None)
     }
@@ -105,10 +105,27 @@ impl Dir {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        // A run that hangs (a FIFO never opened, a read that waits for ever) fails the test
+        // instead of hanging the suite: killed after RUN_TIMEOUT.
+        let (done, watchdog) = std::sync::mpsc::channel::<()>();
+        let pid = child.id().to_string();
+        let killer = std::thread::spawn(move || {
+            let timed_out = watchdog.recv_timeout(RUN_TIMEOUT).is_err();
+            if timed_out {
+                let _ = Command::new("kill").args(["-9", &pid]).status();
+            }
+            timed_out
+        });
         if let Some(bytes) = stdin {
-            child.stdin.take().unwrap().write_all(bytes).unwrap();
+            // A child killed by the watchdog closes the pipe: the write fails, the test too.
+            let _ = child.stdin.take().unwrap().write_all(bytes);
         }
         let out = child.wait_with_output().unwrap();
+        let _ = done.send(());
+        assert!(
+            !killer.join().unwrap(),
+            "smimetrust {args:?} ran for more than {RUN_TIMEOUT:?} and was killed"
+        );
         Out {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -117,6 +134,10 @@ impl Dir {
         }
     }
 }
+
+/// How long one run of the binary may take before the test fails (the slowest, 10,000-element
+/// stores in a debug build, take a few seconds).
+pub const RUN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(180);
 
 /// A path as a &str argument.
 pub fn s(p: &Path) -> &str {

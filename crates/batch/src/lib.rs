@@ -47,7 +47,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use smimetrust_smime::{Report, Verifier};
+/// The types this crate's API takes and returns, re-exported so that a caller adds no
+/// dependency.
+pub use smimetrust_smime::{Report, Verifier};
 
 /// The thread pool [`Walk::verify_on`] takes.
 pub use rayon::ThreadPool;

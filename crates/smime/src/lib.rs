@@ -71,7 +71,6 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use smimetrust_path::Validator;
 use smimetrust_x509::Certificate;
 
 pub use error::{Error, ErrorCode};
@@ -79,6 +78,9 @@ pub use report::{
     ChainEntry, Code, FailureCode, Layer, LayerKind, NoticeCode, Report, SignerReport, Status,
     Warning, WarningCode,
 };
+/// The types this crate's API takes, re-exported so that a caller adds no dependency.
+pub use smimetrust_path::{Options as ValidationOptions, Validator};
+pub use time::OffsetDateTime;
 
 use digest::Form;
 use mime::Media;
