@@ -102,8 +102,8 @@ if [ -n "$old_bin" ]; then
 fi
 
 if [ "$criterion" = 1 ]; then
-    echo "== criterion (crates/sst/benches/parse.rs)"
-    SMIMETRUST_BENCH_SST="$PWD/$corpus/big.sst" cargo bench -q -p smimetrust-sst --bench parse -- --noplot 2>&1 \
+    echo "== criterion (bench/benches/parse.rs)"
+    SMIMETRUST_BENCH_SST="$PWD/$corpus/big.sst" cargo bench -q -p smimetrust-bench --bench parse -- --noplot 2>&1 \
         | grep -E "^sst/|time:|thrpt:|bench input|elements" || true
 fi
 exit "$fail"

@@ -10,7 +10,7 @@
 //! `openssl speed -seconds 3 rsa2048` and `openssl speed -seconds 3 -evp sha256 -bytes 16384`
 //! on the same machine; figures are in `docs/performance.md`.
 //!
-//! `cargo bench -p smimetrust-sig --bench verify`
+//! `cargo bench -p smimetrust-bench --bench verify`
 #![allow(missing_docs, clippy::unwrap_used, clippy::print_stderr)]
 
 use std::hint::black_box;
@@ -31,7 +31,7 @@ struct Case {
 
 fn demo(name: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/demo")
+        .join("../fixtures/demo")
         .join(name);
     let bytes = std::fs::read(&path).unwrap();
     let mut objects = smimetrust_store::load_bytes(&path.display().to_string(), &bytes).unwrap();

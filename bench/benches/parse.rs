@@ -13,7 +13,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use sha1::{Digest, Sha1};
 
 fn input() -> (PathBuf, Vec<u8>) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let candidates = [
         std::env::var_os("SMIMETRUST_BENCH_SST").map(PathBuf::from),
         Some(root.join("target/bench-corpus/big.sst")),
