@@ -227,7 +227,7 @@ pub fn verify(args: &ChainVerifyArgs) -> Result<u8> {
                             out,
                             "invalid  {} [{code}] {}",
                             r.sha1,
-                            render::printable(r.message.as_deref().unwrap_or(""))
+                            render::with_hint(code, r.message.as_deref().unwrap_or(""))
                         )?,
                     }
                     for warning in &r.warnings {

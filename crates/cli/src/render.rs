@@ -286,6 +286,26 @@ pub fn printable(s: &str) -> String {
         .collect()
 }
 
+/// The flag that answers a code, for human output: the libraries' advice sentences name no
+/// flags, so the binary adds them.
+pub fn flag_hint(code: &str) -> Option<&'static str> {
+    match code {
+        "expired" | "not-yet-valid" => Some("--at TIME validates at another time"),
+        "revocation-unknown" => Some("give the issuer's current CRL with --crl"),
+        "detached-content-missing" => Some("give the signed file with --content"),
+        "unknown-issuer" => Some("give the missing CA with --trust or --intermediates"),
+        _ => None,
+    }
+}
+
+/// `message`, printable, with the [`flag_hint`] for `code` after it.
+pub fn with_hint(code: &str, message: &str) -> String {
+    match flag_hint(code) {
+        Some(hint) => format!("{} ({hint})", printable(message)),
+        None => printable(message),
+    }
+}
+
 /// Writes `value` as JSON followed by a newline.
 pub fn json(out: &mut impl Write, value: &impl Serialize) -> Result<()> {
     serde_json::to_writer(&mut *out, value)

@@ -79,7 +79,7 @@ fn human(out: &mut impl Write, m: &Message) -> io::Result<()> {
     let what = match r.code {
         Some(code) => format!(
             "[{code}] {}",
-            render::printable(r.message.as_deref().unwrap_or(""))
+            render::with_hint(code.as_str(), r.message.as_deref().unwrap_or(""))
         ),
         None => {
             let signers: Vec<String> = r
