@@ -44,7 +44,7 @@ mod read;
 
 pub use diff::{Change, Common, Diff, PropertyChange};
 pub use error::{Error, ErrorCode};
-pub use merge::{Dropped, Merged, parse_thumbprint};
+pub use merge::{Dropped, Merged, merge_missing as merge_missing_properties, parse_thumbprint};
 pub use model::{Element, ElementKind, Property, Store};
 pub use prop::{FileTime, PropertyValue};
 pub use read::{

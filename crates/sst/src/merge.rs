@@ -15,9 +15,10 @@ pub(crate) fn key(e: &Element) -> Key {
     (e.kind, e.sha1())
 }
 
-/// Appends the properties of `later` whose ids `kept` lacks, in `later`'s order; a repeated id
-/// in `later` is taken once (its first record).
-pub(crate) fn merge_missing(kept: &mut Vec<Property>, later: &[Property]) {
+/// The one rule for the properties of a dropped copy (here and in `smimetrust-store`'s
+/// loader): appends the properties of `later` whose ids `kept` lacks, in `later`'s order; a
+/// repeated id in `later` is taken once (its first record).
+pub fn merge_missing(kept: &mut Vec<Property>, later: &[Property]) {
     let mut ids: HashSet<u32> = kept.iter().map(|p| p.id).collect();
     for p in later {
         if ids.insert(p.id) {

@@ -472,12 +472,10 @@ impl Dedup {
             match self.seen.get(&(o.kind, sha1)) {
                 Some(&at) => {
                     if let Some(kept) = self.loaded.objects.get_mut(at) {
-                        let missing: Vec<_> = o
-                            .properties
-                            .into_iter()
-                            .filter(|p| !kept.properties.iter().any(|k| k.id == p.id))
-                            .collect();
-                        kept.properties.extend(missing);
+                        smimetrust_sst::merge_missing_properties(
+                            &mut kept.properties,
+                            &o.properties,
+                        );
                         self.loaded.duplicates.push(DuplicateNote {
                             sha1: smimetrust_x509::hex(&sha1),
                             kept: kept.source.clone(),
