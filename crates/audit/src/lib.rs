@@ -194,8 +194,11 @@ smimetrust_x509::code_enum! {
     }
 }
 
-const EMAIL_PROTECTION: &str = "1.3.6.1.5.5.7.3.4";
-const ANY_EKU: &str = "2.5.29.37.0";
+/// Whether these extended key usages allow S/MIME.
+fn allows_email(oids: &[ObjectIdentifier]) -> bool {
+    oids.iter()
+        .any(|o| *o == rfc5280::ID_KP_EMAIL_PROTECTION || *o == rfc5280::ANY_EXTENDED_KEY_USAGE)
+}
 
 struct Subject<'c> {
     cert: &'c Certificate,
@@ -226,7 +229,7 @@ pub fn audit(objects: &[Object], options: &AuditOptions<'_>) -> Audit {
     let mut summary = Summary::default();
     let mut seen: HashMap<[u8; 20], usize> = HashMap::new();
     let mut certs: Vec<Certificate> = Vec::new();
-    let mut restrictions: Vec<Option<Vec<String>>> = Vec::new();
+    let mut restrictions: Vec<Option<Vec<ObjectIdentifier>>> = Vec::new();
     for o in objects.iter().filter(|o| o.kind == ObjectKind::Certificate) {
         let cert = Certificate::from_der(o.der.clone());
         if let Some(&first) = seen.get(&cert.sha1()) {
@@ -328,15 +331,13 @@ pub fn audit_loaded(loaded: &Loaded, options: &AuditOptions<'_>) -> Audit {
     result
 }
 
-fn eku_restriction(o: &Object) -> Option<Vec<String>> {
+fn eku_restriction(o: &Object) -> Option<Vec<ObjectIdentifier>> {
     let p = o
         .properties
         .iter()
         .find(|p| p.id == smimetrust_sst::prop::ENHKEY_USAGE)?;
     match p.value() {
-        Ok(smimetrust_sst::PropertyValue::Oids(oids)) => {
-            Some(oids.iter().map(ObjectIdentifier::to_string).collect())
-        }
+        Ok(smimetrust_sst::PropertyValue::Oids(oids)) => Some(oids),
         _ => Some(Vec::new()),
     }
 }
@@ -344,7 +345,7 @@ fn eku_restriction(o: &Object) -> Option<Vec<String>> {
 #[allow(clippy::too_many_arguments)] // one certificate's context; splitting it would obscure it
 fn audit_one(
     s: &Subject<'_>,
-    restriction: Option<&[String]>,
+    restriction: Option<&[ObjectIdentifier]>,
     certs: &[Certificate],
     by_subject: &HashMap<Vec<u8>, Vec<usize>>,
     options: &AuditOptions<'_>,
@@ -518,9 +519,8 @@ fn audit_one(
     }
 
     // Purposes.
-    let email_ok = |oids: &[String]| oids.iter().any(|o| o == EMAIL_PROTECTION || o == ANY_EKU);
     if let Some(oids) = restriction
-        && !email_ok(oids)
+        && !allows_email(oids)
     {
         findings.push(s.finding(
             FindingCode::EkuExcludesEmail,
@@ -529,9 +529,7 @@ fn audit_one(
         ));
     }
     if let Some(oids) = &info.ext_key_usage
-        && !oids
-            .iter()
-            .any(|o| *o == rfc5280::ID_KP_EMAIL_PROTECTION || *o == rfc5280::ANY_EXTENDED_KEY_USAGE)
+        && !allows_email(oids)
     {
         findings.push(s.finding(
             FindingCode::EkuExcludesEmail,

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod args;
+mod args_exchange;
 mod chain;
 mod check;
 mod error;

@@ -93,7 +93,7 @@ pub struct SignerInfo<'a> {
 }
 
 /// The next element, which must be a `tag` (`what` names it in errors).
-fn expect<'a>(w: &mut Walker<'a>, tag: Tag, what: &str) -> Result<Tlv<'a>, Error> {
+pub(crate) fn expect<'a>(w: &mut Walker<'a>, tag: Tag, what: &str) -> Result<Tlv<'a>, Error> {
     let t = w.require(what)?;
     check_tag(&t, tag, what)?;
     Ok(t)

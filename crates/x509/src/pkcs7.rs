@@ -82,38 +82,16 @@ pub fn parse<'a>(outer: &Tlv<'a>) -> Result<Bundle<'a>, WalkError> {
 }
 
 fn parse_content_info<'a>(outer: &Tlv<'a>) -> Result<Bundle<'a>, WalkError> {
-    let ci = cms::content_info_in(outer)?;
-    if ci.content.tag != Tag::Sequence {
-        return Err(WalkError::new(
-            ci.content.offset,
-            format!(
-                "expected the SignedData SEQUENCE, found {}",
-                tlv::tag_name(ci.content.tag)
-            ),
-        ));
-    }
-    cms::certificates(&ci.content)
+    cms::certificates(&cms::content_info_in(outer)?.content)
 }
 
 fn parse_wine_bare<'a>(outer: &Tlv<'a>) -> Result<Bundle<'a>, WalkError> {
     let mut w = Walker::inside(outer);
-    expect_tag(&mut w, Tag::Integer, "the version")?;
-    expect_tag(&mut w, Tag::Sequence, "the content info")?;
+    cms::expect(&mut w, Tag::Integer, "the version")?;
+    cms::expect(&mut w, Tag::Sequence, "the content info")?;
     let mut bundle = Bundle::default();
     cms::rest_of_bundle(&mut w, &mut bundle)?;
     Ok(bundle)
-}
-
-fn expect_tag<'a>(w: &mut Walker<'a>, tag: Tag, what: &str) -> Result<Tlv<'a>, WalkError> {
-    let t = w.require(what)?;
-    if t.tag == tag {
-        Ok(t)
-    } else {
-        Err(WalkError::new(
-            t.offset,
-            format!("expected {what}, found {}", tlv::tag_name(t.tag)),
-        ))
-    }
 }
 
 /// Frames `bytes` (DER or BER) as one top-level SEQUENCE and reads it as a bundle.
