@@ -95,8 +95,9 @@ pub struct CertInfo {
     /// The signature algorithm's name (`sha256WithRSAEncryption`, `ecdsa-with-SHA256`,
     /// `id-Ed25519`, `id-RSASSA-PSS`, …), or its dotted OID when unknown.
     pub signature_algorithm: String,
-    /// Mail addresses: subjectAltName rfc822Name entries, then subject emailAddress attributes
-    /// (duplicates, ignoring ASCII case, removed).
+    /// Mail addresses: the subjectAltName's rfc822Name entries; without a subjectAltName
+    /// extension, the subject's emailAddress attributes (duplicates, ignoring ASCII case,
+    /// removed).
     pub emails: Vec<String>,
     /// The subjectKeyIdentifier extension's value.
     pub subject_key_id: Option<Vec<u8>>,
@@ -463,11 +464,16 @@ fn summarize(cert: &x509_cert::Certificate) -> Result<CertInfo, String> {
             add_email(mail.to_string());
         }
     }
-    for atv in tbs.subject().iter() {
-        if atv.oid == names::EMAIL_ADDRESS
-            && let Some(text) = names::attribute_text(atv)
-        {
-            add_email(text);
+    // The subject's emailAddress only without a subjectAltName: RFC 5280 4.2.1.10 applies
+    // rfc822Name constraints to it only then, so beside a subjectAltName it is unconstrained
+    // and proves nothing.
+    if san.is_none() {
+        for atv in tbs.subject().iter() {
+            if atv.oid == names::EMAIL_ADDRESS
+                && let Some(text) = names::attribute_text(atv)
+            {
+                add_email(text);
+            }
         }
     }
 

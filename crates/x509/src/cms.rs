@@ -52,6 +52,18 @@ pub fn content_info_in<'a>(outer: &Tlv<'a>) -> Result<ContentInfo<'a>, Error> {
     check_context(&explicit, 0, "the [0] content")?;
     let mut inner = Walker::inside(&explicit);
     let content = inner.require("the content")?;
+    if !inner.is_empty() {
+        return Err(WalkError::new(
+            inner.offset(),
+            "bytes after the content inside the ContentInfo's [0]",
+        ));
+    }
+    if !ci.is_empty() {
+        return Err(WalkError::new(
+            ci.offset(),
+            "bytes after the [0] content inside the ContentInfo",
+        ));
+    }
     Ok(ContentInfo {
         content_type,
         content,
@@ -64,7 +76,10 @@ pub struct SignedData<'a> {
     /// `encapContentInfo.eContentType`.
     pub econtent_type: ObjectIdentifier,
     /// `encapContentInfo.eContent`'s octets (chunks of a constructed BER OCTET STRING joined);
-    /// `None` for a detached signature.
+    /// `None` for a detached signature. In the PKCS#7 v1.5 form, where the content of a type
+    /// other than id-data is the element itself, not an OCTET STRING (Windows' catalog files
+    /// and certificate trust lists), its value octets: what the digest covers (RFC 5652
+    /// 5.2.1).
     pub econtent: Option<Cow<'a, [u8]>>,
     /// Every plain certificate (`CertificateChoices` of the certificate form), as encoded.
     pub certs: Vec<&'a [u8]>,
@@ -243,7 +258,18 @@ fn encap_content<'a>(encap: &Tlv<'a>) -> Result<Encap<'a>, Error> {
             check_context(&explicit, 0, "the [0] eContent")?;
             let mut inner = Walker::inside(&explicit);
             let octets = inner.require("the eContent OCTET STRING")?;
-            Some(octet_string(&octets, 0)?)
+            if !inner.is_empty() {
+                return Err(WalkError::new(
+                    inner.offset(),
+                    "bytes after the eContent inside its [0]",
+                ));
+            }
+            if octets.tag != Tag::OctetString && econtent_type != ID_DATA {
+                // PKCS#7 v1.5: `content [0] EXPLICIT ANY DEFINED BY contentType`.
+                Some(Cow::Borrowed(octets.content))
+            } else {
+                Some(octet_string(&octets, 0)?)
+            }
         }
     };
     if !w.is_empty() {
