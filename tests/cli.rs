@@ -79,6 +79,10 @@ mod diagnostics {
                     .collect(),
             ),
             (
+                "path warnings",
+                strs(smimetrust_path::NoticeCode::ALL, |c| c.as_str()),
+            ),
+            (
                 "audit",
                 strs(smimetrust_audit::FindingCode::ALL, |c| c.as_str()),
             ),
@@ -109,6 +113,10 @@ mod diagnostics {
             "weak-key",
             // A failure with --require-email-match, a warning without.
             "email-mismatch",
+            "from-missing",
+            "from-unparseable",
+            "from-group",
+            "from-multiple",
             // The binary's and the batch's unreadable input.
             "io-error",
             // `sst remove` and the Exchange merge's removal.

@@ -152,6 +152,10 @@ pub struct VerifyArgs {
     /// (email-mismatch) instead of a warning.
     #[arg(long)]
     pub require_email_match: bool,
+    /// Count partially-signed messages (a signature below unsigned parts) as valid for the
+    /// exit code.
+    #[arg(long)]
+    pub allow_partial: bool,
     /// valid-weak messages (SHA-1 unless --allow-sha1, keys under 2048 bits) fail: exit 1.
     #[arg(long)]
     pub strict: bool,

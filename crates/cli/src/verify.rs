@@ -21,6 +21,8 @@ struct Output {
     status: Status,
     /// Whether the message could not be read (exit code 2).
     io_error: bool,
+    /// Whether a signer's path had certificates whose revocation was not checked.
+    unchecked: bool,
 }
 
 impl Output {
@@ -34,6 +36,11 @@ impl Output {
             text: rendered.map(|()| text),
             status: m.report.status,
             io_error: m.report.is_io_error(),
+            unchecked: m
+                .report
+                .warnings
+                .iter()
+                .any(|w| w.code.as_str() == "revocation-unchecked"),
         }
     }
 }
@@ -45,19 +52,24 @@ struct Tally {
     valid: usize,
     weak: usize,
     invalid: usize,
+    partial: usize,
     not_signed: usize,
     encrypted: usize,
     errors: usize,
     io_errors: usize,
+    /// Messages with a revocation-unchecked warning.
+    unchecked: usize,
 }
 
 impl Tally {
     fn add(&mut self, o: &Output) {
         self.total += 1;
+        self.unchecked += usize::from(o.unchecked);
         match o.status {
             Status::Valid => self.valid += 1,
             Status::ValidWeak => self.weak += 1,
             Status::Invalid => self.invalid += 1,
+            Status::PartiallySigned => self.partial += 1,
             Status::NotSigned => self.not_signed += 1,
             Status::Encrypted => self.encrypted += 1,
             _ => {
@@ -93,10 +105,31 @@ fn human(out: &mut impl Write, m: &Message) -> io::Result<()> {
                     }
                 })
                 .collect();
-            signers.join(", ")
+            let mut what = signers.join(", ");
+            if !r.signers.is_empty() {
+                if r.signed_headers.is_empty() {
+                    what.push_str("  (body signed; header fields not signed)");
+                } else {
+                    what.push_str(&format!(
+                        "  (body and header fields {} signed)",
+                        r.signed_headers.join(", ")
+                    ));
+                }
+            }
+            what
         }
     };
     writeln!(out, "{:<11} {name}  {what}", r.status.as_str())?;
+    for p in &r.parts {
+        writeln!(
+            out,
+            "    part {:<6} {:<9} {} ({} bytes)",
+            p.path,
+            if p.signed { "signed" } else { "unsigned" },
+            render::printable(&p.content_type),
+            p.size
+        )?;
+    }
     for w in &r.warnings {
         writeln!(
             out,
@@ -217,14 +250,20 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
     if format == Format::Human {
         writeln!(
             out,
-            "{} messages: {} valid, {} valid-weak, {} invalid, {} not signed, {} encrypted, {} errors",
+            "{} messages: {} valid, {} valid-weak, {} invalid, {} partially signed, {} not signed, {} encrypted, {} errors{}",
             tally.total,
             tally.valid,
             tally.weak,
             tally.invalid,
+            tally.partial,
             tally.not_signed,
             tally.encrypted,
-            tally.errors
+            tally.errors,
+            if tally.unchecked > 0 {
+                format!("; {} with revocation unchecked", tally.unchecked)
+            } else {
+                String::new()
+            }
         )
         .map_err(CliError::stdout)?;
     }
@@ -238,6 +277,9 @@ pub fn run(args: &VerifyArgs) -> Result<u8> {
             "no messages found in the paths given (folders are searched for .eml, .p7m, .p7s, .msg, .mbox and extension-less message files)",
         ));
     }
-    let failed = tally.total - tally.valid - if args.strict { 0 } else { tally.weak };
+    let failed = tally.total
+        - tally.valid
+        - if args.strict { 0 } else { tally.weak }
+        - if args.allow_partial { tally.partial } else { 0 };
     Ok(u8::from(failed > 0))
 }

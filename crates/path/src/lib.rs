@@ -14,7 +14,8 @@
 //!   anchors over intermediates. Several candidates per certificate, cross-certificates and
 //!   loops (no certificate, and no subject-and-key pair, twice in one path) are handled; the
 //!   work is bounded by a [`Budget`] (exhausting it fails the whole validation with
-//!   `budget-exceeded`).
+//!   `budget-exceeded`), per call or shared by several ([`Validator::verify_within`]).
+//!   Signature checks are cached, failed ones too, so a repeated check costs nothing.
 //! * For every certificate below the anchor: the signature with the issuer's key (DSA keys
 //!   without parameters inherit them from the next DSA key up the path), validity at
 //!   [`Options::time`], issuer name chaining, name constraints (directoryName, rfc822Name with
@@ -36,10 +37,19 @@
 //!   distribution points; issuingDistributionPoint scope (distribution point names, user, CA
 //!   and attribute certificates only) and reasons (a certificate is covered once the CRLs used
 //!   cover every reason); delta CRLs over a complete CRL; CRLs with unknown critical extensions
-//!   (or entry extensions), expired or not yet valid are unusable; the CRL signer is the
-//!   certificate's issuer or another certificate with the CRL issuer's name and keyUsage
-//!   cRLSign whose own path (revocation included) leads to the same trust anchor. CRLs are
-//!   never fetched, and there is no OCSP.
+//!   (or entry extensions) are unusable; the CRL signer is the certificate's issuer or another
+//!   certificate with the CRL issuer's name and keyUsage cRLSign whose own path (revocation
+//!   included) leads to the same trust anchor. The verdict does not depend on the order of
+//!   the CRLs: any usable CRL that lists the certificate revokes it, however old (a hold only
+//!   while the newest CRL of its scope still lists it; removeFromCRL never), while coverage is
+//!   judged on the newest usable CRL of each scope, which must be current at
+//!   [`Options::revocation_time`] (by default [`Options::time`]). An entry whose reason is
+//!   not a compromise or unspecified (superseded, affiliationChanged, …) revokes only from its
+//!   revocationDate on, compared with [`Options::time`], so a signature validated at its
+//!   signing time is not undone by a later, harmless revocation. With
+//!   [`Revocation::WhereAvailable`], a certificate below the anchor whose issuer gave no CRL
+//!   is not checked, and the path carries a `revocation-unchecked` warning naming it. CRLs are
+//!   never fetched, and there is no OCSP. Details: module `revocation`.
 //!
 //! * The RFC 5280 section 4 certificate profile (module `profile`): positive serial numbers,
 //!   non-empty issuer, non-empty CA subject, a critical subjectAltName when the subject is
@@ -116,7 +126,7 @@ use x509_cert::ext::pkix::NameConstraints;
 
 /// The types this crate's API takes, re-exported so that a caller adds no dependency.
 pub use const_oid::ObjectIdentifier;
-pub use smimetrust_sig::{AlgorithmPolicy, SignatureVerifier, WarningCode, Weakness};
+pub use smimetrust_sig::{AlgorithmPolicy, SignatureVerifier, Weakness};
 pub use smimetrust_x509::Certificate;
 pub use time::OffsetDateTime;
 
@@ -233,14 +243,16 @@ impl Default for PolicyOptions {
     }
 }
 
-/// Limits on the work one [`Validator::verify`] call may do, because the intermediates and
-/// CRLs are untrusted input (a pool of many certificates with the same name makes the number of
-/// candidate paths explode; cf. Go's CVE-2018-16875 and mozilla::pkix's limits, which
-/// rustls-webpki follows with 100 signatures).
+/// Limits on the work one [`Validator::verify`] call (or several sharing one budget,
+/// [`Validator::verify_within`]) may do, because the intermediates and CRLs are untrusted input
+/// (a pool of many certificates with the same name makes the number of candidate paths
+/// explode; cf. Go's CVE-2018-16875 and mozilla::pkix's limits, which rustls-webpki follows
+/// with 100 signatures).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Budget {
-    /// Signature verifications (cache hits are free). Default 100.
+    /// Signature verifications (cache hits, failed checks remembered included, are free).
+    /// Default 100.
     pub signatures: usize,
     /// Candidate issuers considered while building. Default 200.
     pub build_steps: usize,
@@ -262,15 +274,26 @@ impl Default for Budget {
     }
 }
 
+impl Budget {
+    /// Whether a counter shared across calls ([`Validator::verify_within`]) has run out: no
+    /// signature verification, candidate issuer or name comparison is left, so a further call
+    /// that needs one fails with `budget-exceeded` (one that needs none, all its signatures
+    /// cached, can still succeed).
+    pub fn is_exhausted(&self) -> bool {
+        self.signatures == 0 || self.build_steps == 0 || self.name_comparisons == 0
+    }
+}
+
 /// Which certificates need revocation status from the CRLs given to [`Validator::new`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Revocation {
-    /// Do not look at CRLs.
+    /// Do not look at CRLs (and do not warn about it).
     Off,
     /// Check a certificate when a CRL from its issuer (by name) was given; then the CRLs must
     /// be usable and cover it (`revocation-unknown` otherwise). Certificates whose issuers
-    /// published no CRL here are not checked.
+    /// published no CRL here are not checked, and a path that validates says so: a
+    /// `revocation-unchecked` [`PathWarning`] for each of them.
     #[default]
     WhereAvailable,
     /// Every certificate below the anchor must be covered by a usable CRL.
@@ -309,8 +332,14 @@ pub enum Profile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Options {
-    /// The validation time.
+    /// The validation time: certificates must be valid then, and a CRL entry whose reason
+    /// says the certificate was good until its revocation date (superseded,
+    /// affiliationChanged, …) revokes only from that date on.
     pub time: OffsetDateTime,
+    /// When CRLs must be current (thisUpdate <= it <= nextUpdate) to cover a certificate;
+    /// `None`: [`Options::time`]. An S/MIME verifier validating at a signer's claimed
+    /// signingTime passes the present here, so that today's CRLs judge a past signature.
+    pub revocation_time: Option<OffsetDateTime>,
     /// What the leaf is for.
     pub purpose: Purpose,
     /// An address the leaf must be issued to (subjectAltName rfc822Name or subject
@@ -339,6 +368,7 @@ impl Options {
     pub fn at(time: OffsetDateTime) -> Self {
         Options {
             time,
+            revocation_time: None,
             purpose: Purpose::Smime,
             email: None,
             dns_name: None,
@@ -352,12 +382,80 @@ impl Options {
     }
 }
 
+smimetrust_x509::code_enum! {
+    /// The warnings path validation adds to the signatures' weaknesses.
+    pub enum NoticeCode {
+        /// A certificate below the trust anchor whose revocation status was not checked:
+        /// [`Revocation::WhereAvailable`] and no CRL from its issuer was given.
+        RevocationUnchecked = "revocation-unchecked",
+    }
+}
+
+/// The code of a [`PathWarning`]. Its two variants are all there will be (so callers can map
+/// it exhaustively): new codes go into [`NoticeCode`], or into `smimetrust_sig`'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WarningCode {
+    /// `weak-sha1` or `weak-key`: a weak signature algorithm or key on the path.
+    Weak(smimetrust_sig::WarningCode),
+    /// One of this crate's ([`NoticeCode`]).
+    Notice(NoticeCode),
+}
+
+impl WarningCode {
+    /// Every code, in documentation order.
+    pub const ALL: &'static [WarningCode] = &[
+        WarningCode::Weak(smimetrust_sig::WarningCode::WeakSha1),
+        WarningCode::Weak(smimetrust_sig::WarningCode::WeakKey),
+        WarningCode::Notice(NoticeCode::RevocationUnchecked),
+    ];
+
+    /// The stable kebab-case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningCode::Weak(c) => c.as_str(),
+            WarningCode::Notice(c) => c.as_str(),
+        }
+    }
+
+    /// The weakness, for a weak algorithm or key.
+    pub fn weakness(self) -> Option<smimetrust_sig::WarningCode> {
+        match self {
+            WarningCode::Weak(c) => Some(c),
+            WarningCode::Notice(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for WarningCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for WarningCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl From<smimetrust_sig::WarningCode> for WarningCode {
+    fn from(c: smimetrust_sig::WarningCode) -> Self {
+        WarningCode::Weak(c)
+    }
+}
+
+impl From<NoticeCode> for WarningCode {
+    fn from(c: NoticeCode) -> Self {
+        WarningCode::Notice(c)
+    }
+}
+
 /// Something worth knowing about a path that validated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PathWarning {
-    /// `weak-sha1` or `weak-key`.
-    pub code: smimetrust_sig::WarningCode,
+    /// `weak-sha1`, `weak-key` or `revocation-unchecked`.
+    pub code: WarningCode,
     /// What, naming the certificate.
     pub message: String,
 }
@@ -368,7 +466,8 @@ pub struct PathWarning {
 pub struct VerifiedPath {
     /// The certificates, leaf first, trust anchor last.
     pub path: Vec<CertRef>,
-    /// Weak algorithms and keys met on the way.
+    /// Weak algorithms and keys met on the way, and certificates whose revocation was not
+    /// checked.
     pub warnings: Vec<PathWarning>,
     /// When the leaf's key is a DSA key without parameters (RFC 5280 6.1.5 (d)-(f)): its
     /// SubjectPublicKeyInfo with the parameters inherited from the path, the key to verify the
@@ -390,13 +489,14 @@ pub(crate) enum Candidate {
 /// A verified signature in the cache: what was signed (tag 0 a certificate, 2 a CRL; plus 1 when
 /// the key is a DSA key with inherited parameters), the SHA-256 of the signer's certificate (or
 /// of the rebuilt SubjectPublicKeyInfo), the SHA-256 of the signed object, and whether the
-/// algorithm policy was strict.
+/// algorithm policy was strict (all of [`AlgorithmPolicy`] today: a field that changes which
+/// signatures are accepted must join the key, since failures are cached too).
 ///
 /// SHA-256 rather than the SHA-1 thumbprints: with a chosen-prefix SHA-1 collision, a
 /// certificate colliding with one a CA signed would otherwise inherit its verified signature.
 type SigKey = (u8, [u8; 32], [u8; 32], bool);
 
-/// Verified signatures kept at most (about 100 bytes each).
+/// Verified signatures kept at most (about 100 bytes each); as many failed ones again.
 const SIGNATURE_CACHE: usize = 1 << 16;
 
 /// Builds and validates certification paths; see the [module docs](self).
@@ -416,6 +516,9 @@ pub struct Validator<'a> {
     crls: revocation::CrlSet<'a>,
     verifier: &'a dyn SignatureVerifier,
     verified: Mutex<HashMap<SigKey, Vec<Weakness>>>,
+    /// Signatures that did not verify, with why: a repeated failed check (the same forged
+    /// issuer tried by many signers) costs no verification and no budget.
+    failed: Mutex<HashMap<SigKey, smimetrust_sig::Error>>,
 }
 
 impl std::fmt::Debug for Validator<'_> {
@@ -526,6 +629,7 @@ impl<'a> Validator<'a> {
             crls: revocation::CrlSet::new(crls),
             verifier,
             verified: Mutex::new(HashMap::new()),
+            failed: Mutex::new(HashMap::new()),
         }
     }
 
@@ -564,6 +668,7 @@ impl<'a> Validator<'a> {
             crls: revocation::CrlSet::with_base(&parent.crls, crls),
             verifier: parent.verifier,
             verified: Mutex::new(HashMap::new()),
+            failed: Mutex::new(HashMap::new()),
         }
     }
 
@@ -616,6 +721,26 @@ impl<'a> Validator<'a> {
     /// [`Invalid`] with the reason of the most specific failure (by [`Reason::rank`]);
     /// `budget-exceeded` as soon as the [`Budget`] is used up.
     pub fn verify(&self, leaf: &Certificate, options: &Options) -> Result<VerifiedPath, Invalid> {
+        let mut left = options.budget;
+        self.verify_within(leaf, options, &mut left)
+    }
+
+    /// [`Validator::verify`] within what is `left` of a budget shared by several calls (the
+    /// signers and layers of one message, say): the signatures, build steps and name
+    /// comparisons start from `left` rather than from `options.budget`, and what remains is
+    /// written back, whatever the result. `max_intermediates` is a limit per path and comes
+    /// from `options.budget`; `left.max_intermediates` is left alone. Cache hits cost nothing,
+    /// failed signature checks included.
+    ///
+    /// # Errors
+    /// As [`Validator::verify`]: `budget-exceeded` when the shared budget runs out during this
+    /// call ([`Budget::is_exhausted`] then tells later calls may fail the same way).
+    pub fn verify_within(
+        &self,
+        leaf: &Certificate,
+        options: &Options,
+        left: &mut Budget,
+    ) -> Result<VerifiedPath, Invalid> {
         let leaf_view = View::new(leaf)?;
         if let Some(&ai) = self.root().anchor_by_sha256.get(&leaf.sha256())
             && let Some(anchor) = self.anchors.get(ai)
@@ -625,15 +750,19 @@ impl<'a> Validator<'a> {
         }
         let mut search = Search {
             options,
-            signatures_left: options.budget.signatures,
-            steps_left: options.budget.build_steps,
-            name_checks_left: options.budget.name_comparisons,
+            signatures_left: left.signatures,
+            steps_left: left.build_steps,
+            name_checks_left: left.name_comparisons,
             best: None,
             anchor: None,
             nesting: 0,
         };
         let mut chain: Vec<&View<'_>> = vec![&leaf_view];
-        match self.extend(&mut search, &mut chain) {
+        let result = self.extend(&mut search, &mut chain);
+        left.signatures = search.signatures_left;
+        left.build_steps = search.steps_left;
+        left.name_comparisons = search.name_checks_left;
+        match result {
             Ok(Some(found)) => Ok(found),
             Ok(None) => Err(search.best.unwrap_or_else(|| {
                 invalid(
@@ -862,6 +991,28 @@ impl<'a> Validator<'a> {
         {
             return Ok(w.clone());
         }
+        let failure = |e: smimetrust_sig::Error| {
+            let mut e = Invalid::from(e);
+            e.detail = if e.detail.is_empty() {
+                format!("signature by the key of {}", signer.cert_ref.subject)
+            } else {
+                format!(
+                    "signature by the key of {}: {}",
+                    signer.cert_ref.subject, e.detail
+                )
+            };
+            e
+        };
+        let known_failure = self
+            .root()
+            .failed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(e) = known_failure {
+            return Err(failure(e));
+        }
         if s.signatures_left == 0 {
             return Err(budget_exceeded("too many signatures to verify"));
         }
@@ -889,16 +1040,19 @@ impl<'a> Validator<'a> {
                 Ok(w)
             }
             Err(e) => {
-                let mut e = Invalid::from(e);
-                e.detail = if e.detail.is_empty() {
-                    format!("signature by the key of {}", signer.cert_ref.subject)
-                } else {
-                    format!(
-                        "signature by the key of {}: {}",
-                        signer.cert_ref.subject, e.detail
-                    )
-                };
-                Err(e)
+                let mut failed = self
+                    .root()
+                    .failed
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                // Bounded as the verified ones, in a map of their own so that failures never
+                // push out verified signatures.
+                if failed.len() >= SIGNATURE_CACHE {
+                    failed.clear();
+                }
+                failed.insert(key, e.clone());
+                drop(failed);
+                Err(failure(e))
             }
         }
     }
@@ -993,7 +1147,7 @@ impl<'a> Validator<'a> {
                 };
                 if !warnings.iter().any(|x| x.message == message) {
                     warnings.push(PathWarning {
-                        code: w.code(),
+                        code: w.code().into(),
                         message,
                     });
                 }
@@ -1009,14 +1163,22 @@ impl<'a> Validator<'a> {
             // (a)(2): validity.
             check_validity(cert, options.time)?;
             // (a)(3): revocation.
-            self.crls.check(
+            if let revocation::Status::Unchecked(why) = self.crls.check(
                 self,
                 s,
                 cert,
                 &issuer_chain,
                 working_params,
                 options.revocation,
-            )?;
+            )? {
+                let message = format!("revocation of {} was not checked: {why}", cert.cert_ref);
+                if !warnings.iter().any(|x| x.message == message) {
+                    warnings.push(PathWarning {
+                        code: NoticeCode::RevocationUnchecked.into(),
+                        message,
+                    });
+                }
+            }
             // The RFC 5280 section 4 profile (see `profile`), after revocation: a revoked
             // certificate is reported as revoked.
             let role = if is_leaf {

@@ -504,8 +504,9 @@ pub(crate) fn check(
     Ok(())
 }
 
-/// Whether the certificate is issued to `email`: a subjectAltName rfc822Name or a subject
-/// emailAddress equal to it (local part exactly, domain ignoring ASCII case).
+/// Whether the certificate is issued to `email`: a subjectAltName rfc822Name or, without a
+/// subjectAltName, a subject emailAddress equal to it (local part exactly, domain ignoring
+/// ASCII case).
 pub(crate) fn email_in(cert: &View<'_>, email: &str) -> bool {
     let Some((local, domain)) = split_mailbox(email) else {
         return false;
@@ -513,10 +514,15 @@ pub(crate) fn email_in(cert: &View<'_>, email: &str) -> bool {
     let same = |candidate: &str| {
         split_mailbox(candidate).is_some_and(|(l, d)| l == local && d.eq_ignore_ascii_case(domain))
     };
-    cert.san
-        .iter()
-        .any(|n| matches!(n, GeneralName::Rfc822Name(s) if same(s.as_str())))
-        || cert.subject_emails.iter().any(|e| same(e))
+    if cert.has_san {
+        // With a subjectAltName, only its rfc822Names: the subject's emailAddress is then
+        // outside the name constraints (RFC 5280 4.2.1.10).
+        return cert
+            .san
+            .iter()
+            .any(|n| matches!(n, GeneralName::Rfc822Name(s) if same(s.as_str())));
+    }
+    cert.subject_emails.iter().any(|e| same(e))
 }
 
 /// Whether the certificate is issued to DNS name `host` (subjectAltName dNSName, with a

@@ -1,7 +1,36 @@
-//! Revocation from CRLs (RFC 5280 6.3), complete CRLs only: direct and indirect CRLs,
-//! distribution points and issuing distribution points (scope, reasons), CRL signers other
-//! than the certificate's issuer (validated to the same trust anchor), and delta CRLs over a
-//! complete CRL (every delta CRL that applies must be usable; the newest one is used).
+//! Revocation from CRLs (RFC 5280 6.3): direct and indirect CRLs, distribution points and
+//! issuing distribution points (scope, reasons), CRL signers other than the certificate's
+//! issuer (validated to the same trust anchor), and delta CRLs over a complete CRL.
+//!
+//! The verdict does not depend on the order the CRLs were given in. The CRLs considered for a
+//! certificate are those in scope for one of its distribution points (issuer or cRLIssuer,
+//! issuingDistributionPoint names and certificate kinds). A CRL is *usable* when it has no
+//! problem of its own (unknown critical extension or entry extension, no cRLNumber, an
+//! extension that does not decode) and its signer checks out. A *scope* is an issuer with one
+//! issuingDistributionPoint; its CRLs are ordered by cRLNumber, then thisUpdate.
+//!
+//! 1. **Listings.** Every usable CRL that lists the certificate (a complete CRL, or a delta CRL
+//!    over a usable complete CRL it applies to) revokes it, however old or new, expired or not
+//!    yet valid: a CRL its issuer signed says the certificate was revoked. Except:
+//!    removeFromCRL entries never revoke; a certificateHold entry revokes only while the newest
+//!    state of its scope (the newest usable complete CRL, overridden by the newest usable delta
+//!    CRL that applies to it) still lists it on hold; and an entry whose reason says the
+//!    certificate was good until then (affiliationChanged, superseded, cessationOfOperation,
+//!    certificateHold, privilegeWithdrawn) revokes only when its revocationDate is not after
+//!    the validation time ([`Options::time`](crate::Options::time)). keyCompromise,
+//!    cACompromise, aACompromise, unspecified and no reason code revoke for every validation
+//!    time.
+//! 2. **Coverage.** Freshness is judged on the newest usable complete CRL of each scope and
+//!    the newest usable delta CRL that applies to it (every delta CRL that applies must be
+//!    usable): both must be current (thisUpdate <= t <= nextUpdate) at the revocation time
+//!    ([`Options::revocation_time`](crate::Options::revocation_time), by default the validation
+//!    time). Such a scope covers the reasons its issuingDistributionPoint and the distribution
+//!    point allow; the certificate is covered once every reason is. An older current CRL does
+//!    not stand in for a newer one that is not current.
+//!
+//! Not covered, with [`Revocation::WhereAvailable`]: `revocation-unknown` when a CRL from the
+//! certificate's issuer was given, a `revocation-unchecked` warning ([`Status::Unchecked`])
+//! when none was.
 
 use std::collections::HashMap;
 
@@ -79,8 +108,55 @@ struct Entry {
     serial: Vec<u8>,
     /// The certificate issuer of the entry (indirect CRLs); `None`: the CRL issuer.
     issuer: Option<NormName>,
-    remove_from_crl: bool,
-    unknown_critical: Option<ObjectIdentifier>,
+    /// revocationDate.
+    date: OffsetDateTime,
+    /// The reasonCode entry extension, when present.
+    reason: Option<CrlReason>,
+}
+
+impl Entry {
+    fn is_hold(&self) -> bool {
+        self.reason == Some(CrlReason::CertificateHold)
+    }
+
+    fn is_removal(&self) -> bool {
+        self.reason == Some(CrlReason::RemoveFromCRL)
+    }
+
+    /// Whether this entry revokes the certificate for validation time `time`: a compromise
+    /// (key, CA, AA) or an unspecified reason for every time, any other reason only from its
+    /// revocationDate on (the certificate was good before: affiliation changed, superseded,
+    /// ceased, held, privilege withdrawn); removeFromCRL never.
+    fn revokes_at(&self, time: OffsetDateTime) -> bool {
+        match self.reason {
+            None
+            | Some(
+                CrlReason::Unspecified
+                | CrlReason::KeyCompromise
+                | CrlReason::CaCompromise
+                | CrlReason::AaCompromise,
+            ) => true,
+            Some(CrlReason::RemoveFromCRL) => false,
+            Some(_) => self.date <= time,
+        }
+    }
+
+    /// The reason, as RFC 5280 5.3.1 names it.
+    fn reason_name(&self) -> &'static str {
+        match self.reason {
+            None => "no reason code",
+            Some(CrlReason::Unspecified) => "unspecified",
+            Some(CrlReason::KeyCompromise) => "keyCompromise",
+            Some(CrlReason::CaCompromise) => "cACompromise",
+            Some(CrlReason::AffiliationChanged) => "affiliationChanged",
+            Some(CrlReason::Superseded) => "superseded",
+            Some(CrlReason::CessationOfOperation) => "cessationOfOperation",
+            Some(CrlReason::CertificateHold) => "certificateHold",
+            Some(CrlReason::RemoveFromCRL) => "removeFromCRL",
+            Some(CrlReason::PrivilegeWithdrawn) => "privilegeWithdrawn",
+            Some(CrlReason::AaCompromise) => "aACompromise",
+        }
+    }
 }
 
 struct Crl<'a> {
@@ -187,7 +263,7 @@ impl<'a> Crl<'a> {
         let mut current_issuer: Option<NormName> = None;
         let indirect = idp.as_ref().is_some_and(|i| i.indirect_crl);
         for rc in t.revoked_certificates.as_deref().unwrap_or_default() {
-            let mut remove_from_crl = false;
+            let mut reason = None;
             let mut unknown_critical = None;
             for e in rc.crl_entry_extensions.as_deref().unwrap_or_default() {
                 if e.critical && !KNOWN_ENTRY.contains(&e.extn_id) {
@@ -195,8 +271,7 @@ impl<'a> Crl<'a> {
                 }
                 if e.extn_id == oids::ID_CE_CRL_REASONS {
                     match CrlReason::from_der(e.extn_value.as_bytes()) {
-                        Ok(CrlReason::RemoveFromCRL) => remove_from_crl = true,
-                        Ok(_) => {}
+                        Ok(r) => reason = Some(r),
                         Err(_) => {
                             problem = Some("an entry's reason code does not decode".to_owned());
                         }
@@ -227,11 +302,15 @@ impl<'a> Crl<'a> {
                 // RFC 5280 5.3: such a CRL must not be used for any certificate.
                 problem = Some(format!("an entry has an unknown critical extension {oid}"));
             }
+            let Some(date) = to_time(&rc.revocation_date) else {
+                problem = Some("an entry's revocation date is out of range".to_owned());
+                continue;
+            };
             entries.push(Entry {
                 serial: rc.serial_number.as_bytes().to_vec(),
                 issuer: current_issuer.clone(),
-                remove_from_crl,
-                unknown_critical,
+                date,
+                reason,
             });
         }
         let this_update = to_time(&t.this_update)?;
@@ -275,6 +354,31 @@ impl<'a> Crl<'a> {
             && cmp_numbers(number, n) == std::cmp::Ordering::Greater
     }
 
+    /// Whether `other` has the same scope: the same issuer and issuingDistributionPoint.
+    fn same_scope(&self, other: &Crl<'_>) -> bool {
+        self.issuer == other.issuer && self.idp_der == other.idp_der
+    }
+
+    /// Why this CRL is not current at `at`, when it is not.
+    fn stale_at(&self, at: OffsetDateTime) -> Option<&'static str> {
+        if self.this_update > at {
+            Some("is not yet valid")
+        } else if self.next_update.is_some_and(|n| n < at) {
+            Some("has expired")
+        } else {
+            None
+        }
+    }
+
+    /// `the crl of <issuer> <why>` (`the delta crl of …` for a delta CRL).
+    fn describe(&self, why: &str) -> String {
+        format!(
+            "the {}crl of {} {why}",
+            if self.is_delta() { "delta " } else { "" },
+            self.issuer_text
+        )
+    }
+
     /// The entry for a certificate, by serial and issuer.
     fn entry(&self, serial: &[u8], cert_issuer: &NormName) -> Option<&Entry> {
         self.entries.iter().find(|e| {
@@ -291,6 +395,74 @@ fn trim(bytes: &[u8]) -> Vec<u8> {
 
 fn cmp_numbers(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+/// Which of two CRLs is newer: by cRLNumber, then thisUpdate (then, for a total order, by
+/// their SHA-256).
+fn cmp_age(a: &Crl<'_>, b: &Crl<'_>) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let by_number = match (&a.number, &b.number) {
+        (Some(x), Some(y)) => cmp_numbers(x, y),
+        (Some(_), None) => Ordering::Greater,
+        (None, Some(_)) => Ordering::Less,
+        (None, None) => Ordering::Equal,
+    };
+    by_number
+        .then_with(|| a.this_update.cmp(&b.this_update))
+        .then_with(|| a.sha256.cmp(&b.sha256))
+}
+
+/// What [`CrlSet::check`] found for a certificate it does not reject.
+pub(crate) enum Status {
+    /// Covered by usable, current CRLs, or revocation checking is off.
+    Checked,
+    /// [`Revocation::WhereAvailable`] and no CRL from the certificate's issuer: not checked;
+    /// why, lower case.
+    Unchecked(String),
+}
+
+/// Why CRLs could not be used, each once, in the order found.
+#[derive(Default)]
+struct Notes(Vec<String>);
+
+impl Notes {
+    fn add(&mut self, note: String) {
+        if !self.0.contains(&note) {
+            self.0.push(note);
+        }
+    }
+}
+
+/// What checking a CRL's signer needs: the validator (for signers other than the issuer), the
+/// path above the certificate (the trust anchor first), the DSA parameters the issuer's key
+/// inherits; and the CRLs checked so far for this certificate, by SHA-256: usable, or why not.
+struct Signers<'x, 'v> {
+    v: &'x Validator<'v>,
+    issuers: &'x [&'x View<'x>],
+    params: Option<&'x [u8]>,
+    checked: HashMap<[u8; 32], Result<(), String>>,
+}
+
+/// The newest state of one scope (see [`CrlSet::newest`]).
+struct ScopeState<'c> {
+    complete: &'c Crl<'c>,
+    delta: Option<&'c Crl<'c>>,
+    delta_problem: Option<String>,
+}
+
+/// `revoked`, naming the CRL and the entry.
+fn revoked(cert: &View<'_>, crl: &Crl<'_>, entry: &Entry) -> Invalid {
+    invalid(
+        Reason::Revoked,
+        cert,
+        format!(
+            "listed in the {}crl of {} (revoked {}, {})",
+            if crl.is_delta() { "delta " } else { "" },
+            crl.issuer_text,
+            super::fmt_time(entry.date),
+            entry.reason_name()
+        ),
+    )
 }
 
 /// The CRLs given to a validator, indexed by issuer name.
@@ -438,7 +610,8 @@ impl<'a> CrlSet<'a> {
     }
 
     /// RFC 5280 6.3 for `cert`, whose issuer is the last of `issuers` (the trust anchor first);
-    /// `params`: the DSA parameters the issuer's key inherits.
+    /// `params`: the DSA parameters the issuer's key inherits. See the module docs for the
+    /// rules; the result does not depend on the order the CRLs were given in.
     pub(crate) fn check(
         &self,
         v: &Validator<'_>,
@@ -447,17 +620,23 @@ impl<'a> CrlSet<'a> {
         issuers: &[&View<'_>],
         params: Option<&[u8]>,
         mode: Revocation,
-    ) -> Result<(), Invalid> {
+    ) -> Result<Status, Invalid> {
         if mode == Revocation::Off {
-            return Ok(());
+            return Ok(Status::Checked);
         }
+        let none_given = || {
+            format!(
+                "no crl from {} was given",
+                cert.cert.info().map_or("its issuer", |i| i.issuer.as_str())
+            )
+        };
         // No CRL at all: none can speak for the certificate (what follows would find none
         // relevant), and only `Required` makes that a failure.
         if mode != Revocation::Required
             && self.crls.is_empty()
             && self.base.is_none_or(|b| b.crls.is_empty())
         {
-            return Ok(());
+            return Ok(Status::Unchecked(none_given()));
         }
         let dps = Self::distribution_points(cert);
         // The CRLs that could speak for this certificate.
@@ -477,33 +656,107 @@ impl<'a> CrlSet<'a> {
         }
         if relevant.is_empty() {
             return match mode {
-                Revocation::Required => Err(invalid(
-                    Reason::RevocationUnknown,
-                    cert,
-                    format!(
-                        "no crl from {} was given",
-                        cert.cert.info().map_or("its issuer", |i| i.issuer.as_str())
-                    ),
-                )),
-                _ => Ok(()),
+                Revocation::Required => Err(invalid(Reason::RevocationUnknown, cert, none_given())),
+                _ => Ok(Status::Unchecked(none_given())),
             };
         }
+        // Those in scope for one of its distribution points, newest first: whatever order they
+        // were given in, they are looked at in this one.
+        let mut in_scope: Vec<&Crl<'_>> = relevant
+            .iter()
+            .filter_map(|&i| self.get(i))
+            .filter(|c| dps.iter().any(|dp| Self::in_scope(c, dp, cert)))
+            .collect();
+        in_scope.sort_by(|a, b| cmp_age(b, a));
         let time = s.options.time;
-        let mut mask: u16 = 0;
-        let mut problems: Vec<String> = Vec::new();
-        let mut note = |p: String| {
-            if !problems.contains(&p) {
-                problems.push(p);
-            }
+        let current_at = s.options.revocation_time.unwrap_or(time);
+        let mut notes = Notes::default();
+        let mut signers = Signers {
+            v,
+            issuers,
+            params,
+            checked: HashMap::new(),
         };
-        for dp in &dps {
-            for &i in &relevant {
-                let Some(crl) = self.get(i) else {
-                    continue;
-                };
-                if crl.is_delta() || !Self::in_scope(crl, dp, cert) {
+
+        // 1. Listings. Every usable CRL that lists the certificate revokes it, however old or
+        // new it is (the reason code and `time` permitting), except holds, which count only
+        // in the newest state of their scope (below), and removals, which never revoke.
+        let mut held: Vec<&Crl<'_>> = Vec::new();
+        for &crl in &in_scope {
+            let Some(entry) = crl.entry(cert.serial, &cert.issuer) else {
+                continue;
+            };
+            if entry.is_removal() {
+                continue;
+            }
+            if crl.is_delta() {
+                // A delta CRL speaks only over a usable complete CRL it applies to.
+                let mut applies = false;
+                for &base in &in_scope {
+                    if base.is_delta() || base.problem.is_some() || !crl.is_delta_for(base) {
+                        continue;
+                    }
+                    if self.usable(s, base, &mut signers)?.is_ok() {
+                        applies = true;
+                        break;
+                    }
+                }
+                if !applies {
                     continue;
                 }
+            }
+            if let Err(why) = self.usable(s, crl, &mut signers)? {
+                notes.add(crl.describe(&why));
+                continue;
+            }
+            if entry.is_hold() {
+                if !held.iter().any(|h| h.same_scope(crl)) {
+                    held.push(crl);
+                }
+                continue;
+            }
+            if entry.revokes_at(time) {
+                return Err(revoked(cert, crl, entry));
+            }
+        }
+        // A hold revokes while the newest state of its scope (the newest usable complete CRL
+        // and its newest usable delta CRL) still lists it; a newer CRL without it, or with
+        // removeFromCRL, released it.
+        for scope in held {
+            let mut ignored = Notes::default();
+            let Some(state) = self.newest(s, scope, &in_scope, &mut signers, &mut ignored)? else {
+                continue;
+            };
+            let listed = state
+                .delta
+                .and_then(|d| Some((d.entry(cert.serial, &cert.issuer)?, d)))
+                .or_else(|| {
+                    let c = state.complete;
+                    Some((c.entry(cert.serial, &cert.issuer)?, c))
+                });
+            if let Some((entry, crl)) = listed
+                && entry.is_hold()
+                && entry.revokes_at(time)
+            {
+                return Err(revoked(cert, crl, entry));
+            }
+        }
+
+        // 2. Coverage: for each distribution point, the scopes in scope for it, each judged on
+        // its newest usable complete CRL (and that CRL's newest usable delta CRL), which must
+        // be current at `current_at`; the certificate is covered once the scopes found so
+        // cover every reason.
+        let mut mask: u16 = 0;
+        for dp in &dps {
+            let mut seen: Vec<&Crl<'_>> = Vec::new();
+            for &crl in &in_scope {
+                if crl.is_delta()
+                    || !Self::in_scope(crl, dp, cert)
+                    || seen.iter().any(|c| c.same_scope(crl))
+                {
+                    continue;
+                }
+                seen.push(crl);
                 let interim = match (
                     crl.idp.as_ref().and_then(|i| i.only_some_reasons),
                     dp.reasons,
@@ -516,113 +769,118 @@ impl<'a> CrlSet<'a> {
                 if interim & !mask == 0 {
                     continue;
                 }
-                if let Some(p) = &crl.problem {
-                    note(format!("the crl of {} is unusable: {p}", crl.issuer_text));
+                let Some(state) = self.newest(s, crl, &in_scope, &mut signers, &mut notes)? else {
                     continue;
-                }
-                if crl.this_update > time {
-                    note(format!("the crl of {} is not yet valid", crl.issuer_text));
-                    continue;
-                }
-                if crl.next_update.is_some_and(|n| n < time) {
-                    note(format!("the crl of {} has expired", crl.issuer_text));
-                    continue;
-                }
-                match self.check_signer(v, s, crl, issuers, params) {
-                    Ok(()) => {}
-                    Err(e) if e.reason == Reason::BudgetExceeded => return Err(e),
-                    Err(e) => {
-                        note(format!(
-                            "the crl of {} cannot be trusted: {}",
-                            crl.issuer_text, e.detail
-                        ));
-                        continue;
-                    }
-                }
-                // Delta CRLs for this complete CRL: all must be usable; the newest is used.
-                let mut delta: Option<&Crl<'_>> = None;
-                let mut delta_problem = None;
-                for &d in &relevant {
-                    let Some(d) = self.get(d) else {
-                        continue;
-                    };
-                    if !d.is_delta_for(crl) {
-                        continue;
-                    }
-                    let problem = if let Some(p) = &d.problem {
-                        Some(format!("its delta crl is unusable: {p}"))
-                    } else if d.this_update > time {
-                        Some("its delta crl is not yet valid".to_owned())
-                    } else if d.next_update.is_some_and(|n| n < time) {
-                        Some("its delta crl has expired".to_owned())
-                    } else {
-                        match self.check_signer(v, s, d, issuers, params) {
-                            Ok(()) => None,
-                            Err(e) if e.reason == Reason::BudgetExceeded => return Err(e),
-                            Err(e) => {
-                                Some(format!("its delta crl cannot be trusted: {}", e.detail))
-                            }
-                        }
-                    };
-                    match problem {
-                        Some(p) => delta_problem = Some(p),
-                        None => {
-                            if delta.is_none_or(|best| {
-                                cmp_numbers(
-                                    d.number.as_deref().unwrap_or_default(),
-                                    best.number.as_deref().unwrap_or_default(),
-                                ) == std::cmp::Ordering::Greater
-                            }) {
-                                delta = Some(d);
-                            }
-                        }
-                    }
-                }
-                if let Some(p) = delta_problem {
-                    note(format!("the crl of {}: {p}", crl.issuer_text));
-                    continue;
-                }
-                let delta_entry = delta.and_then(|d| d.entry(cert.serial, &cert.issuer));
-                let entry = match delta_entry {
-                    Some(e) => Some((e, delta.map_or(crl, |d| d))),
-                    None => crl.entry(cert.serial, &cert.issuer).map(|e| (e, crl)),
                 };
-                if let Some((entry, listed_in)) = entry {
-                    if let Some(oid) = entry.unknown_critical {
-                        note(format!(
-                            "the crl of {} lists it with an unknown critical entry extension {oid}",
-                            listed_in.issuer_text
-                        ));
-                        continue;
-                    }
-                    if !entry.remove_from_crl {
-                        return Err(invalid(
-                            Reason::Revoked,
-                            cert,
-                            format!(
-                                "listed in the {}crl of {}",
-                                if listed_in.is_delta() { "delta " } else { "" },
-                                listed_in.issuer_text
-                            ),
-                        ));
-                    }
+                if let Some(p) = state.delta_problem {
+                    notes.add(format!("the crl of {}: {p}", state.complete.issuer_text));
+                    continue;
+                }
+                if let Some(stale) = state.complete.stale_at(current_at) {
+                    notes.add(state.complete.describe(stale));
+                    continue;
+                }
+                if let Some(d) = state.delta
+                    && let Some(stale) = d.stale_at(current_at)
+                {
+                    notes.add(d.describe(stale));
+                    continue;
                 }
                 mask |= interim;
                 if mask == ALL_REASONS {
-                    return Ok(());
+                    return Ok(Status::Checked);
                 }
             }
         }
-        let detail = if problems.is_empty() {
+        let detail = if notes.0.is_empty() {
             if mask == 0 {
                 "no crl given covers it".to_owned()
             } else {
                 "the crls given cover only some revocation reasons".to_owned()
             }
         } else {
-            problems.join("; ")
+            notes.0.join("; ")
         };
         Err(invalid(Reason::RevocationUnknown, cert, detail))
+    }
+
+    /// Whether `crl` can be used at all: no problem of its own, and a signature by a signer
+    /// that checks out (remembered in `signers` for this certificate's check). `Err`: budget.
+    fn usable(
+        &self,
+        s: &mut Search<'_>,
+        crl: &Crl<'_>,
+        signers: &mut Signers<'_, '_>,
+    ) -> Result<Result<(), String>, Invalid> {
+        if let Some(p) = &crl.problem {
+            return Ok(Err(format!("is unusable: {p}")));
+        }
+        if let Some(known) = signers.checked.get(&crl.sha256) {
+            return Ok(known.clone());
+        }
+        let verdict = match self.check_signer(signers.v, s, crl, signers.issuers, signers.params) {
+            Ok(()) => Ok(()),
+            Err(e) if e.reason == Reason::BudgetExceeded => return Err(e),
+            Err(e) => Err(format!("cannot be trusted: {}", e.detail)),
+        };
+        signers.checked.insert(crl.sha256, verdict.clone());
+        Ok(verdict)
+    }
+
+    /// The newest state of the scope of `scope` (same issuer and issuingDistributionPoint)
+    /// among `in_scope` (newest first): its newest usable complete CRL and, of the delta CRLs
+    /// that apply to that one, the newest usable one (`delta_problem` when one of them cannot
+    /// be used). `None` when no complete CRL of the scope is usable; why CRLs were passed over
+    /// goes to `notes`.
+    fn newest<'c>(
+        &self,
+        s: &mut Search<'_>,
+        scope: &Crl<'_>,
+        in_scope: &[&'c Crl<'c>],
+        signers: &mut Signers<'_, '_>,
+        notes: &mut Notes,
+    ) -> Result<Option<ScopeState<'c>>, Invalid> {
+        let mut complete = None;
+        for &c in in_scope {
+            if c.is_delta() || !c.same_scope(scope) {
+                continue;
+            }
+            match self.usable(s, c, signers)? {
+                Ok(()) => {
+                    complete = Some(c);
+                    break;
+                }
+                Err(why) => notes.add(c.describe(&why)),
+            }
+        }
+        let Some(complete) = complete else {
+            return Ok(None);
+        };
+        // Every delta CRL that applies must be usable; the newest is used.
+        let mut delta = None;
+        let mut delta_problem = None;
+        for &d in in_scope {
+            if !d.is_delta_for(complete) {
+                continue;
+            }
+            match self.usable(s, d, signers)? {
+                Ok(()) => {
+                    if delta.is_none() {
+                        delta = Some(d);
+                    }
+                }
+                Err(why) => {
+                    if delta_problem.is_none() {
+                        delta_problem = Some(format!("its delta crl {why}"));
+                    }
+                }
+            }
+        }
+        Ok(Some(ScopeState {
+            complete,
+            delta,
+            delta_problem,
+        }))
     }
 
     /// Verifies a CRL's signature: by the certificate's issuer (the last of `issuers`), or by

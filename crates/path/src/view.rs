@@ -92,6 +92,8 @@ pub(crate) struct View<'a> {
     pub eku: Option<Vec<ObjectIdentifier>>,
     /// subjectAltName entries (empty when absent).
     pub san: Vec<GeneralName>,
+    /// Whether the certificate has a subjectAltName extension (empty or not).
+    pub has_san: bool,
     /// Subject emailAddress attributes.
     pub subject_emails: Vec<String>,
     /// nameConstraints.
@@ -326,6 +328,7 @@ impl<'a> View<'a> {
             }),
             key_usage: get(cert, exts)?,
             eku: eku.map(|e| e.0),
+            has_san: san.is_some(),
             san: san.map(|s| s.0).unwrap_or_default(),
             subject_emails,
             name_constraints: get(cert, exts)?,

@@ -18,7 +18,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use const_oid::ObjectIdentifier;
-use smimetrust_path::{Invalid, Options, Purpose, Reason, Revocation, TrustAnchor, Validator};
+use smimetrust_path::{
+    Budget, Invalid, Options, Purpose, Reason, Revocation, TrustAnchor, Validator,
+};
 use smimetrust_sig::{AlgorithmPolicy, RustCrypto, SignatureVerifier, Weakness};
 use smimetrust_store::{Object, ObjectKind, Source, load_bytes};
 use smimetrust_x509::Certificate;
@@ -497,6 +499,70 @@ fn extra_certificates_share_the_signature_cache() {
     assert_eq!(counting.0.load(Ordering::Relaxed), 3);
     // The parent itself did not gain the carried CA.
     assert_eq!(validator.intermediates().count(), 0);
+}
+
+/// A signature that did not verify is remembered: trying it again (another signer of the same
+/// message, say) costs no verification and no budget.
+#[test]
+fn failed_signatures_are_verified_once() {
+    let anchors = [TrustAnchor::new(root())];
+    let forged = [resigned(&ca2024(), 3, 0x01)];
+    let counting = Counting(AtomicUsize::new(0));
+    let validator = Validator::new(&anchors, &forged, &[], &counting);
+    let options = smime("alice@contoso.example", NOW);
+    let bad = Reason::Signature(smimetrust_sig::Reason::BadSignature);
+    // alice←forged CA verifies (its key is the CA's), forged CA←root does not.
+    let mut left = Budget::default();
+    left.signatures = 2;
+    for _ in 0..3 {
+        let e = validator
+            .verify_within(&alice(), &options, &mut left)
+            .unwrap_err();
+        assert_eq!(e.reason, bad, "{e}");
+        assert!(e.detail.contains("signature by the key of"), "{e}");
+    }
+    // Each once, the budget's two signatures spent on them by the first call.
+    assert_eq!(counting.0.load(Ordering::Relaxed), 2);
+    assert_eq!(left.signatures, 0);
+    // A validator for one message shares the failures too.
+    let message = validator.with_extra(&[], &[]);
+    assert_eq!(message.verify(&alice(), &options).unwrap_err().reason, bad);
+    assert_eq!(counting.0.load(Ordering::Relaxed), 2);
+}
+
+/// One budget across several calls: what one call spends, the next does not have.
+#[test]
+fn a_budget_shared_across_calls() {
+    let anchors = [TrustAnchor::new(root())];
+    let pool = [ca2024(), ca2019()];
+    let validator = Validator::new(&anchors, &pool, &[], &RustCrypto);
+    let mut left = Budget::default();
+    left.signatures = 3;
+    let steps = left.build_steps;
+    // alice←CA, CA←root: two signatures.
+    validator
+        .verify_within(&alice(), &smime("alice@contoso.example", NOW), &mut left)
+        .unwrap();
+    assert_eq!(left.signatures, 1);
+    assert!(left.build_steps < steps);
+    assert!(!left.is_exhausted());
+    // bob←CA: the last one (CA←root is cached).
+    validator
+        .verify_within(&bob(), &smime("bob@contoso.example", NOW), &mut left)
+        .unwrap();
+    assert_eq!(left.signatures, 0);
+    assert!(left.is_exhausted());
+    // carol←CA 2019 needs a new signature: none is left.
+    let then = smime("carol@contoso.example", datetime!(2024-03-01 0:00 UTC));
+    let e = validator
+        .verify_within(&carol(), &then, &mut left)
+        .unwrap_err();
+    assert_eq!(e.reason, Reason::BudgetExceeded, "{e}");
+    // Cached signatures cost nothing, even now; and `verify` starts from the options' budget.
+    validator
+        .verify_within(&alice(), &smime("alice@contoso.example", NOW), &mut left)
+        .unwrap();
+    validator.verify(&carol(), &then).unwrap();
 }
 
 #[test]

@@ -20,6 +20,15 @@ pub enum Error {
         detail: String,
     },
 
+    /// The MIME structure can be read in more than one way (a field or parameter given twice,
+    /// a header line without a colon, a line that starts like a delimiter but is none, …): a
+    /// mail client may show another structure than the one verified, so none is.
+    #[error("ambiguous mime: {detail}")]
+    Ambiguous {
+        /// What can be read two ways, naming the field or the byte.
+        detail: String,
+    },
+
     /// The MIME structure is too deeply nested or has too many parts to be processed safely.
     #[error("mime structure too complex: {detail}")]
     TooComplex {
@@ -42,8 +51,8 @@ pub enum Error {
     )]
     DetachedContentMissing,
 
-    /// Signatures nested deeper than the limit.
-    #[error("more than {limit} nested signature layers")]
+    /// More signature layers (nested or side by side) than the limit.
+    #[error("more than {limit} signature layers")]
     TooManyLayers {
         /// The limit.
         limit: usize,
@@ -55,6 +64,8 @@ smimetrust_x509::code_enum! {
     pub enum ErrorCode {
         /// The MIME structure does not parse.
         MimeMalformed = "mime-malformed",
+        /// The MIME structure can be read in more than one way.
+        MimeAmbiguous = "mime-ambiguous",
         /// More MIME parts or nesting than the limits allow.
         MimeTooComplex = "mime-too-complex",
         /// The CMS structure does not parse.
@@ -71,6 +82,7 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::Mime { .. } => ErrorCode::MimeMalformed,
+            Error::Ambiguous { .. } => ErrorCode::MimeAmbiguous,
             Error::TooComplex { .. } => ErrorCode::MimeTooComplex,
             Error::Cms { .. } => ErrorCode::CmsMalformed,
             Error::DetachedContentMissing => ErrorCode::DetachedContentMissing,
@@ -90,6 +102,12 @@ impl Error {
         Error::Cms {
             offset,
             detail: detail.to_string(),
+        }
+    }
+
+    pub(crate) fn ambiguous(detail: impl Into<String>) -> Self {
+        Error::Ambiguous {
+            detail: detail.into(),
         }
     }
 

@@ -16,6 +16,9 @@ pub enum Status {
     ValidWeak,
     /// A signature or a signer's certificate fails; [`Report::code`] says why.
     Invalid,
+    /// Signatures verify, but below unsigned MIME structure: they cover some parts of the
+    /// message, not the whole body ([`Report::parts`] lists which).
+    PartiallySigned,
     /// No S/MIME signature anywhere in the message.
     NotSigned,
     /// The message is encrypted (enveloped-data) and carries no signature outside the
@@ -26,12 +29,14 @@ pub enum Status {
 }
 
 impl Status {
-    /// `valid`, `valid-weak`, `invalid`, `not-signed`, `encrypted` or `error`.
+    /// `valid`, `valid-weak`, `invalid`, `partially-signed`, `not-signed`, `encrypted` or
+    /// `error`.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Valid => "valid",
             Status::ValidWeak => "valid-weak",
             Status::Invalid => "invalid",
+            Status::PartiallySigned => "partially-signed",
             Status::NotSigned => "not-signed",
             Status::Encrypted => "encrypted",
             Status::Error => "error",
@@ -168,6 +173,22 @@ smimetrust_x509::code_enum! {
         NoSigners = "no-signers",
         /// The From address is not in the signer's certificate (with the match required).
         EmailMismatch = "email-mismatch",
+        /// The message has no From field, or one without a mailbox (with the match
+        /// required).
+        FromMissing = "from-missing",
+        /// The From field does not parse as RFC 5322 mailboxes (with the match required).
+        FromUnparseable = "from-unparseable",
+        /// The From field is a group (with the match required).
+        FromGroup = "from-group",
+        /// More than one From field, or more than one mailbox in it (with the match
+        /// required).
+        FromMultiple = "from-multiple",
+        /// Validating at the signing time, the signingTime is after the verification time.
+        SigningTimeInFuture = "signing-time-in-future",
+        /// S/MIME content that is not id-data (RFC 8551 3.1).
+        UnexpectedContentType = "unexpected-content-type",
+        /// Not validated: the layer was already invalid.
+        NotValidated = "not-validated",
     }
 }
 
@@ -181,6 +202,28 @@ smimetrust_x509::code_enum! {
         SigningTimeMissing = "signing-time-missing",
         /// A multipart/signed message whose protocol is not S/MIME (e.g. OpenPGP).
         NotSmimeSigned = "not-smime-signed",
+        /// A multipart/signed without a protocol parameter whose second part is an S/MIME
+        /// signature (as Thunderbird 52 wrote): verified.
+        ProtocolMissing = "protocol-missing",
+        /// A SignedData without signers (certificates only): nothing is signed.
+        CertsOnly = "certs-only",
+        /// An attached message (message/rfc822) carries its own signature, which is not this
+        /// message's.
+        SignedAttachment = "signed-attachment",
+        /// The From field has no mailbox.
+        FromMissing = "from-missing",
+        /// The From field does not parse.
+        FromUnparseable = "from-unparseable",
+        /// The From field is a group.
+        FromGroup = "from-group",
+        /// More than one From field or mailbox.
+        FromMultiple = "from-multiple",
+        /// A From display name is an address other than its mailbox.
+        DisplayNameAddress = "display-name-address",
+        /// A header field inside the signed body differs from the message's own.
+        ProtectedHeaderMismatch = "protected-header-mismatch",
+        /// More parts than are listed.
+        PartsTruncated = "parts-truncated",
     }
 }
 
@@ -192,6 +235,8 @@ pub enum WarningCode {
     Weak(smimetrust_sig::WarningCode),
     /// One of this crate's.
     Notice(NoticeCode),
+    /// One of path validation's (`revocation-unchecked`).
+    Path(smimetrust_path::NoticeCode),
 }
 
 impl WarningCode {
@@ -200,6 +245,16 @@ impl WarningCode {
         match self {
             WarningCode::Weak(c) => c.as_str(),
             WarningCode::Notice(c) => c.as_str(),
+            WarningCode::Path(c) => c.as_str(),
+        }
+    }
+}
+
+impl From<smimetrust_path::WarningCode> for WarningCode {
+    fn from(c: smimetrust_path::WarningCode) -> Self {
+        match c {
+            smimetrust_path::WarningCode::Weak(w) => WarningCode::Weak(w),
+            smimetrust_path::WarningCode::Notice(n) => WarningCode::Path(n),
         }
     }
 }
@@ -284,6 +339,22 @@ macro_rules! str_like {
 }
 str_like!(Code, WarningCode);
 
+/// One MIME entity of a message outside its signatures, listed when a signature is found
+/// below unsigned structure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct Part {
+    /// Its MIME path: `1`, `2`, `2.1`, … (the IMAP part numbers).
+    pub path: String,
+    /// Its media type, lower case.
+    pub content_type: String,
+    /// Its bytes in the message, headers and body.
+    pub size: usize,
+    /// Whether it is a signed entity (its whole content covered by a signature).
+    pub signed: bool,
+}
+
 /// The verdict on one message or CMS file. With the `serde` feature it serializes as the JSON
 /// line `smimetrust verify --format json` prints (less the file name and index, which the
 /// caller adds): the schema is defined here, once.
@@ -292,8 +363,9 @@ str_like!(Code, WarningCode);
 #[non_exhaustive]
 pub struct Report {
     /// The overall verdict: `error` if any layer could not be read, else `invalid` if any signed
-    /// layer is invalid, else `valid-weak` or `valid` when there is a signed layer, else
-    /// `encrypted` or `not-signed`.
+    /// layer is invalid, else `partially-signed` when the signatures are below unsigned
+    /// structure, else `valid-weak` or `valid` when there is a signed layer, else `encrypted`
+    /// or `not-signed`.
     pub status: Status,
     /// Why the message is not valid: the code of the first failing layer.
     pub code: Option<Code>,
@@ -307,6 +379,15 @@ pub struct Report {
     pub signers: Vec<SignerReport>,
     /// Warnings (weak algorithms, email mismatch, …).
     pub warnings: Vec<Warning>,
+    /// The parts outside signatures, when a signature is below unsigned structure (else
+    /// empty, and left out of the JSON).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
+    pub parts: Vec<Part>,
+    /// The header fields the signature covering the message carries in its signed body
+    /// (protected headers: `From`, `Subject`, …); empty when, as usual, no header field is
+    /// signed (and then left out of the JSON).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
+    pub signed_headers: Vec<String>,
 }
 
 #[cfg(feature = "serde")]
@@ -369,6 +450,8 @@ impl Report {
             layers: Vec::new(),
             signers: Vec::new(),
             warnings: Vec::new(),
+            parts: Vec::new(),
+            signed_headers: Vec::new(),
         }
     }
 

@@ -99,13 +99,22 @@ impl<'c> Content<'c> {
     }
 }
 
+/// How far a signingTime may be after the verification time: clock skew.
+const SKEW: time::Duration = time::Duration::minutes(5);
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
 /// Everything one layer's signers share.
 pub(crate) struct LayerCtx<'x> {
     pub options: &'x Options,
     pub validator: &'x Validator<'x>,
     pub index: &'x CertIndex<'x>,
     pub message_certs: &'x [&'x Certificate],
-    pub from: Option<&'x str>,
+    /// The message's From field.
+    pub identity: &'x crate::identity::Identity,
     pub layer: usize,
 }
 
@@ -184,6 +193,7 @@ pub(crate) fn verify(
     si: &SignerInfo<'_>,
     content: &Content<'_>,
     warnings: &mut Vec<Warning>,
+    budget: Option<&mut smimetrust_path::Budget>,
 ) -> SignerReport {
     let mut report = SignerReport {
         layer: ctx.layer,
@@ -199,7 +209,7 @@ pub(crate) fn verify(
         chain: Vec::new(),
         validated_at: ctx.options.chain.time,
     };
-    match check(ctx, sd, si, content, &mut report, warnings) {
+    match check(ctx, sd, si, content, &mut report, warnings, budget) {
         Ok(weak) => {
             report.status = if weak {
                 Status::ValidWeak
@@ -232,6 +242,7 @@ fn check(
     content: &Content<'_>,
     report: &mut SignerReport,
     warnings: &mut Vec<Warning>,
+    budget: Option<&mut smimetrust_path::Budget>,
 ) -> Result<bool, Failure> {
     let digest = match DigestAlg::from_oid(&si.digest_alg) {
         Lookup::Known(alg) => alg,
@@ -261,7 +272,7 @@ fn check(
     report.sha1 = Some(cert.sha1_hex());
     if let Some(info) = cert.info() {
         report.subject = Some(info.subject.clone());
-        let from_match = ctx.from.and_then(|from| {
+        let from_match = ctx.identity.first().and_then(|from| {
             info.emails
                 .iter()
                 .find(|e| e.eq_ignore_ascii_case(from))
@@ -324,7 +335,24 @@ fn check(
     chain_options.email = None;
     if ctx.options.at_signing_time {
         match report.signing_time {
-            Some(t) => chain_options.time = t,
+            // The signer's claim, not proof: a time after the verification time (beyond
+            // clock skew) would let a not-yet-valid certificate pass.
+            Some(t) if t > ctx.options.chain.time + SKEW => {
+                return Err(fail(
+                    FailureCode::SigningTimeInFuture,
+                    format!(
+                        "{}: the signingTime {} is after the verification time {}",
+                        report.subject.as_deref().unwrap_or("the signer"),
+                        rfc3339(t),
+                        rfc3339(ctx.options.chain.time)
+                    ),
+                ));
+            }
+            Some(t) => {
+                chain_options.time = t;
+                // Revocation is judged with the CRLs current at the verification time.
+                chain_options.revocation_time = Some(ctx.options.chain.time);
+            }
             None => warnings.push(Warning {
                 code: NoticeCode::SigningTimeMissing.into(),
                 message: format!(
@@ -343,10 +371,12 @@ fn check(
             format!("the signer certificate {} is malformed", cert.sha1_hex()),
         )
     })?;
-    let path = ctx.validator.verify(cert, &chain_options);
+    // One budget for the message: what this path costs is not there for the next signer.
+    // `None`: not validated at all.
+    let path = budget.map(|b| ctx.validator.verify_within(cert, &chain_options, b));
     let inherited = path
         .as_ref()
-        .ok()
+        .and_then(|p| p.as_ref().ok())
         .and_then(|p| p.inherited_leaf_spki.as_deref());
     let spki = inherited.unwrap_or(raw.spki);
 
@@ -405,6 +435,15 @@ fn check(
     }
 
     // The certificate's validity for S/MIME at the time.
+    let Some(path) = path else {
+        return Err(fail(
+            FailureCode::NotValidated,
+            format!(
+                "{}: the signature verifies, but the certificate was not validated: the layer is already invalid",
+                report.subject.as_deref().unwrap_or("the signer")
+            ),
+        ));
+    };
     let mut path = path.map_err(|e| fail(e.reason, e.to_string()))?;
     report.chain = std::mem::take(&mut path.path)
         .into_iter()
@@ -415,18 +454,27 @@ fn check(
         .collect();
     let mut path_weak = false;
     for w in &path.warnings {
-        if w.code == WeakCode::WeakSha1 && ctx.options.allow_sha1 {
-            push_warning(warnings, w.code.into(), w.message.clone());
-            continue;
+        // Only weak algorithms and keys make the signer valid-weak (SHA-1 not when allowed);
+        // revocation-unchecked is a warning only.
+        match w.code.weakness() {
+            Some(WeakCode::WeakSha1) if ctx.options.allow_sha1 => {}
+            Some(_) => path_weak = true,
+            None => {}
         }
-        path_weak = true;
         push_warning(warnings, w.code.into(), w.message.clone());
     }
 
-    // The From address.
-    if let Some(from) = ctx.from {
-        let emails = cert.info().map(|i| i.emails.as_slice()).unwrap_or_default();
-        if !emails.iter().any(|e| e.eq_ignore_ascii_case(from)) {
+    // The From field: one mailbox, in the certificate.
+    let identity = ctx.identity;
+    if let Some((failure, notice, message)) = &identity.problem {
+        if ctx.options.require_email_match {
+            return Err(fail(*failure, message.clone()));
+        }
+        push_warning(warnings, (*notice).into(), message.clone());
+    }
+    let emails = cert.info().map(|i| i.emails.as_slice()).unwrap_or_default();
+    for from in &identity.mailboxes {
+        if !crate::identity::holds(emails, from) {
             let message = format!(
                 "the message is from {from} but the signer certificate {} is for {}",
                 report.subject.as_deref().unwrap_or("(unparsed)"),
@@ -441,6 +489,13 @@ fn check(
             }
             push_warning(warnings, NoticeCode::EmailMismatch.into(), message);
         }
+    }
+    for message in &identity.display_warnings {
+        push_warning(
+            warnings,
+            NoticeCode::DisplayNameAddress.into(),
+            message.clone(),
+        );
     }
 
     let who = report.subject.as_deref().unwrap_or("the signer").to_owned();
