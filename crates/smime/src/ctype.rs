@@ -150,6 +150,9 @@ pub(crate) fn content_type(value: &[u8], params: bool) -> Result<ContentType, Sy
     }
     let mut raw: Vec<(String, Vec<u8>)> = Vec::new();
     while lx.peek().is_some() {
+        if raw.len() >= MAX_PARAMS {
+            return Err(Syntax(format!("more than {MAX_PARAMS} parameters")));
+        }
         if lx.peek() != Some(b';') {
             return Err(lx.err("text where ';' was expected"));
         }
@@ -190,6 +193,9 @@ struct Sections {
     /// Whether `name*=` (a single extended value) was met.
     single: bool,
 }
+
+/// Parameters allowed in one field (real ones have a handful; a bound on hostile input).
+const MAX_PARAMS: usize = 256;
 
 /// Sections allowed per parameter (a bound on hostile input; real values need a handful).
 const MAX_SECTIONS: usize = 1000;

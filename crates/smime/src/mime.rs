@@ -256,6 +256,13 @@ impl<'a> Entity<'a> {
                 )));
             }
         };
+        if !matches!(self.encoding.as_str(), "7bit" | "8bit" | "binary") {
+            // RFC 2045 6.4 forbids it; some readers decode the body first, others do not.
+            return Err(Error::ambiguous(format!(
+                "{} has transfer encoding {:?}, which a multipart may not have",
+                self.ctype.mimetype, self.encoding
+            )));
+        }
         if *budget == 0 {
             return Err(Error::TooComplex {
                 detail: "too many multipart entities".to_owned(),

@@ -25,7 +25,7 @@ use crate::{
 /// Parts listed in a report at most (a million-part message is walked, not listed).
 const MAX_LISTED: usize = 1024;
 
-/// Header fields compared between the signed body and the message (RFC 7508's protected
+/// Header fields compared between the signed body and the message (RFC 9788's protected
 /// headers, Thunderbird's `protected-headers=v1`).
 const PROTECTED: &[&str] = &["From", "To", "Cc", "Reply-To", "Subject", "Date"];
 
@@ -103,7 +103,8 @@ impl State {
 
     pub(crate) fn finish(mut self, error: Option<Error>) -> Report {
         let from = self.identity.first().map(str::to_owned);
-        if self.unlisted > 0 {
+        let listed = self.partial && self.layers.iter().any(|l| l.kind != LayerKind::Encrypted);
+        if listed && self.unlisted > 0 {
             let n = self.unlisted;
             self.warn(
                 NoticeCode::PartsTruncated,
