@@ -655,3 +655,158 @@ fn protect(outer: &mime::Entity<'_>, content: &mime::Entity<'_>, state: &mut Sta
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use smimetrust_path::TrustAnchor;
+    use smimetrust_x509::pem;
+
+    use super::*;
+    use crate::{Options, Validator};
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/smime");
+        std::fs::read(format!("{dir}/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    fn verify(message: &[u8]) -> Report {
+        let trust = fixture("pki/trust.pem");
+        let anchors: Vec<TrustAnchor> = pem::blocks(&trust)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|b| b.decode().ok())
+            .map(|der| TrustAnchor::new(Certificate::from_der(der)))
+            .collect();
+        let validator = Validator::new(&anchors, &[], &[], smimetrust_sig::default_verifier());
+        let at = time::macros::datetime!(2026-06-01 0:00 UTC);
+        Verifier::new(&validator, Options::at(at)).verify(message, None)
+    }
+
+    /// `message`'s MIME entity (its Content-* fields and body), for putting inside another.
+    fn entity(message: &[u8]) -> Vec<u8> {
+        let e = mime::Entity::parse(message).unwrap_or_else(|e| panic!("{e}"));
+        let mut out = Vec::new();
+        for h in e
+            .headers
+            .iter()
+            .filter(|h| h.name.len() > 8 && h.name[..8].eq_ignore_ascii_case(b"content-"))
+        {
+            out.extend_from_slice(h.name);
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(h.value);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(e.body());
+        out
+    }
+
+    fn multipart(subtype: &str, boundary: &str, parts: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = format!(
+            "From: rsa@smime.example\r\nContent-Type: multipart/{subtype}; boundary=\"{boundary}\"\r\n\r\n"
+        )
+        .into_bytes();
+        for p in parts {
+            out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            out.extend_from_slice(p);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        out
+    }
+
+    const TEXT: &[u8] = b"Content-Type: text/plain\r\n\r\nPay 900 EUR to the account below.\r\n";
+
+    fn paths(r: &Report) -> Vec<(String, bool)> {
+        r.parts.iter().map(|p| (p.path.clone(), p.signed)).collect()
+    }
+
+    #[test]
+    fn a_signature_below_unsigned_structure_is_partial() {
+        let signed = fixture("messages/rsa-sha256.detached.eml");
+        assert_eq!(verify(&signed).status, Status::Valid);
+        let part = entity(&signed);
+        // Attacker text first, the genuine signed part second; and the other way round.
+        let r = verify(&multipart("mixed", "x", &[TEXT.to_vec(), part.clone()]));
+        assert_eq!(r.status, Status::PartiallySigned, "{r:?}");
+        assert_eq!(paths(&r), [("1".to_owned(), false), ("2".to_owned(), true)]);
+        assert_eq!(r.signers.len(), 1);
+        let r = verify(&multipart("mixed", "x", &[part.clone(), TEXT.to_vec()]));
+        assert_eq!(r.status, Status::PartiallySigned);
+        // Behind an HTML part in an alternative, nested.
+        let html = b"Content-Type: text/html\r\n\r\n<p>Pay 900 EUR</p>\r\n".to_vec();
+        let alt = entity(&multipart("alternative", "y", &[html, part.clone()]));
+        let r = verify(&multipart("mixed", "x", &[alt]));
+        assert_eq!(r.status, Status::PartiallySigned);
+        assert_eq!(
+            paths(&r),
+            [("1.1".to_owned(), false), ("1.2".to_owned(), true)]
+        );
+        // Two genuine signed parts: both verified, still partial.
+        let r = verify(&multipart("mixed", "x", &[part.clone(), part.clone()]));
+        assert_eq!((r.status, r.layers.len()), (Status::PartiallySigned, 2));
+        // A tampered one beside a genuine one: invalid.
+        let tampered = entity(&fixture("messages/wrong-digest.detached.eml"));
+        let r = verify(&multipart("mixed", "x", &[part.clone(), tampered]));
+        assert_eq!(r.status, Status::Invalid);
+        assert_eq!(r.code.map(|c| c.as_str()), Some("digest-mismatch"));
+        // Behind thousands of parts.
+        let mut many = vec![TEXT.to_vec(); 3000];
+        many.push(part);
+        let r = verify(&multipart("mixed", "x", &many));
+        assert_eq!(r.status, Status::PartiallySigned);
+        assert_eq!(r.parts.len(), MAX_LISTED);
+        assert!(r.warnings.iter().any(|w| w.code == "parts-truncated"));
+    }
+
+    #[test]
+    fn an_attached_signed_message_is_not_this_ones_signature() {
+        let signed = fixture("messages/rsa-sha256.detached.eml");
+        let mut attached = b"Content-Type: message/rfc822\r\n\r\n".to_vec();
+        attached.extend_from_slice(&signed);
+        let r = verify(&multipart("mixed", "x", &[TEXT.to_vec(), attached]));
+        assert_eq!(r.status, Status::NotSigned, "{r:?}");
+        assert!(r.warnings.iter().any(|w| w.code == "signed-attachment"));
+        assert!(r.layers.is_empty());
+    }
+
+    #[test]
+    fn protected_headers_are_compared() {
+        let signed = fixture("messages/rsa-sha256.detached.eml");
+        let r = verify(&signed);
+        assert!(r.signed_headers.is_empty());
+        // A From field inside the signed part (the signature then fails, but what the body
+        // says about its headers is read the same way).
+        let root = mime::Entity::parse(&signed).unwrap_or_else(|e| panic!("{e}"));
+        let boundary = root.ctype.param("boundary").unwrap_or_default().to_owned();
+        let delimiter = format!("--{boundary}\r\n");
+        let at = signed
+            .windows(delimiter.len())
+            .position(|w| w == delimiter.as_bytes())
+            .map_or(0, |i| i + delimiter.len());
+        let mut inner = signed[..at].to_vec();
+        inner.extend_from_slice(b"From: alice@smime.example\r\n");
+        inner.extend_from_slice(&signed[at..]);
+        let r = verify(&inner);
+        assert_eq!(r.signed_headers, ["From"]);
+        assert!(
+            r.warnings
+                .iter()
+                .any(|w| w.code == "protected-header-mismatch"),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn nine_layers_are_refused_eight_are_not() {
+        // Encrypted layers count as layers: an opaque structure nine deep cannot be made
+        // without keys here, so the limit is checked on enveloped data side by side.
+        let enc = fixture("messages/encrypted.eml");
+        let part = entity(&enc);
+        let eight = verify(&multipart("mixed", "x", &vec![part.clone(); 8]));
+        assert_eq!(eight.layers.len(), 8);
+        let nine = verify(&multipart("mixed", "x", &vec![part; 9]));
+        assert_eq!(nine.status, Status::Error);
+        assert_eq!(nine.code.map(|c| c.as_str()), Some("too-many-layers"));
+    }
+}
