@@ -123,6 +123,97 @@ fn fixture_rows_verify_as_expected() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Every row of `fixtures/attacks/expected.tsv` (file, status, code, warnings, args, why): the
+/// adversarial messages of docs/security.md get the verdict the row gives, the code (`*`: any),
+/// every warning code listed, and the exit code of the status (0 only for valid and
+/// valid-weak).
+#[test]
+fn attack_rows_get_their_verdicts() {
+    let d = Dir::new();
+    let dir = repo().join("fixtures/attacks");
+    let table = std::fs::read_to_string(dir.join("expected.tsv")).unwrap();
+    let root = repo();
+    let mut failures = Vec::new();
+    let mut rows = 0;
+    for row in table.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let cols: Vec<&str> = row.split('\t').collect();
+        let [file, status, code, warnings, extra, why, ..] = cols[..] else {
+            panic!("bad row {row:?}");
+        };
+        rows += 1;
+        let path = dir.join(file);
+        let trust = dir.join("pki/trust.pem");
+        let mut args: Vec<String> = ["verify", s(&path), "--format", "json", "--trust", s(&trust)]
+            .map(str::to_owned)
+            .to_vec();
+        let extra: Vec<String> = if extra == "-" {
+            Vec::new()
+        } else {
+            extra
+                .split_whitespace()
+                .map(|a| {
+                    if a.starts_with("fixtures/") {
+                        root.join(a).to_str().unwrap().to_owned()
+                    } else {
+                        a.to_owned()
+                    }
+                })
+                .collect()
+        };
+        if !extra.iter().any(|a| a == "--at") {
+            args.extend(["--at".to_owned(), AT.to_owned()]);
+        }
+        args.extend(extra.iter().cloned());
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = d.run(&argv);
+        let got = lines(&out.stdout);
+        let [line] = &got[..] else {
+            failures.push(format!(
+                "{file}: {} lines: {}{}",
+                got.len(),
+                out.stdout,
+                out.stderr
+            ));
+            continue;
+        };
+        let want_exit = if status == "valid" || status == "valid-weak" {
+            0
+        } else {
+            1
+        };
+        let code_ok = match code {
+            "*" => true,
+            "-" => line["code"].is_null(),
+            c => line["code"] == c,
+        };
+        let got_warnings: Vec<&str> = line["warnings"]
+            .as_array()
+            .map(|w| w.iter().filter_map(|w| w["code"].as_str()).collect())
+            .unwrap_or_default();
+        let missing: Vec<&str> = if warnings == "-" {
+            Vec::new()
+        } else {
+            warnings
+                .split(',')
+                .filter(|w| !got_warnings.contains(w))
+                .collect()
+        };
+        if line["status"] != status || !code_ok || !missing.is_empty() || out.code != want_exit {
+            failures.push(format!(
+                "{file} {extra:?}: want {status} {code} warnings {warnings} exit {want_exit} ({why}); got exit {}, missing warnings {missing:?}: {}",
+                out.code, out.stdout
+            ));
+        }
+    }
+    assert!(rows >= 40, "{rows} rows");
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 /// `verify messages/NAME --trust pki/trust.pem --at AT --format json` on a fixture: its lines,
 /// after checking the exit code.
 fn fixture_json(d: &Dir, name: &str, exit: i32) -> Vec<serde_json::Value> {
